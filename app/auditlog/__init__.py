@@ -1,0 +1,1 @@
+"""The administrator's view of the audit log."""

@@ -1,0 +1,147 @@
+"""Command-line tools: `flask init-db`, `flask seed-demo`, `flask users create`, `flask regions import`."""
+
+import getpass
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from . import audit
+from .audit import Actor
+from .auth import services as account_services
+from .auth.models import Role, User
+from .auth.services import AccountError, UserData
+from .extensions import db
+from .regions.models import Region
+from .regions.services import ImportResult, import_regions_csv, load_built_in
+
+DEMO_PASSWORD = "waspada-demo-2024"
+DEMO_USERS = (
+    ("admin", "Administrator Sistem", Role.ADMIN, None, "Administrator"),
+    ("analis.kalsel", "Rina Mardiana", Role.PROVINSI, "63", "Analis Kewaspadaan Nasional"),
+    ("operator.balangan", "Ahmad Fauzi", Role.OPERATOR, "63.11", "Operator PUSKOMIN"),
+    ("fasilitator.balangan", "Siti Rahmah", Role.FASILITATOR, "63.11", "Fasilitator Tim Kewaspadaan Dini"),
+    ("pimpinan.kalsel", "Drs. H. Bambang Wijaya", Role.PIMPINAN, "63", "Kepala Badan Kesbangpol"),
+)
+
+users_cli = AppGroup("users", help="Kelola akun pengguna.")
+regions_cli = AppGroup("regions", help="Kelola data wilayah.")
+
+
+def _cli_actor() -> None:
+    """Attribute the command's changes to the person at the terminal."""
+    audit.set_actor(db.session, Actor(user_id=None, username=f"cli:{getpass.getuser()}"[:40], via="cli"))
+
+
+def _report(result: ImportResult) -> None:
+    """Print an import summary and its refused rows."""
+    click.echo(f"Wilayah: {result.created} baru, {result.updated} diperbarui, {result.unchanged} tetap.")
+    for line, message in result.errors:
+        click.echo(f"  baris {line}: {message}", err=True)
+
+
+@click.command("init-db")
+def init_db_command():
+    """Bring the database schema up to date and load the built-in regions."""
+    upgrade()
+    _cli_actor()
+    result = load_built_in(db.session)
+    db.session.commit()
+    _report(result)
+    click.echo("Basis data siap.")
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Hanya jika belum ada pengguna sama sekali.")
+@click.option("--force", is_flag=True, help="Izinkan juga dalam mode produksi.")
+def seed_demo_command(if_empty: bool, force: bool):
+    """Create the demo accounts (one per role) and print their logins."""
+    if current_app.config["MODE"] == "production" and not force:
+        raise click.ClickException("Data demo tidak dibuat dalam mode produksi (pakai --force bila sengaja).")
+    has_users = db.session.scalar(select(func.count()).select_from(User)) > 0
+    if not (if_empty and has_users):
+        _cli_actor()
+        for username, name, role, code, jabatan in DEMO_USERS:
+            if account_services.find_by_username(db.session, username):
+                continue
+            region = db.session.scalars(select(Region).where(Region.code == code)).first() if code else None
+            data = UserData(full_name=name, role=role, region_id=region.id if region else None, jabatan=jabatan)
+            account_services.create_user(db.session, username, data, DEMO_PASSWORD, must_change=False)
+        db.session.commit()
+    _print_demo_accounts()
+
+
+def _print_demo_accounts() -> None:
+    """List the demo logins that exist."""
+    names = [u[0] for u in DEMO_USERS]
+    present = {u.username: u for u in db.session.scalars(select(User).where(User.username.in_(names)))}
+    if not present:
+        return
+    click.echo(f"Akun demo (kata sandi: {DEMO_PASSWORD}):")
+    for username in names:
+        if username in present:
+            user = present[username]
+            where = user.region.name if user.region else "nasional"
+            click.echo(f"  {username:<22} {user.role.label:<18} {where}")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--name", "full_name", required=True, help="Nama lengkap.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True, help="Peran.")
+@click.option("--region", "region_code", default=None, help="Kode wilayah, mis. 63 atau 63.11.")
+@click.option("--password-stdin", is_flag=True, help="Baca kata sandi dari stdin (untuk skrip).")
+def create_user_command(username: str, full_name: str, role: str, region_code: str | None, password_stdin: bool):
+    """Create an account (the first administrator of a new install, say)."""
+    region_id = None
+    if region_code:
+        region = db.session.scalars(select(Region).where(Region.code == region_code)).first()
+        if region is None:
+            raise click.ClickException(f"Wilayah {region_code} tidak dikenal.")
+        region_id = region.id
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Kata sandi", hide_input=True, confirmation_prompt="Ulangi kata sandi")
+    _cli_actor()
+    try:
+        user = account_services.create_user(
+            db.session,
+            username,
+            UserData(full_name=full_name, role=Role(role), region_id=region_id),
+            password,
+            must_change=False,
+        )
+    except AccountError as err:
+        db.session.rollback()
+        raise click.ClickException(err.message) from err
+    db.session.commit()
+    click.echo(f"Akun {user.username} ({user.role.label}) dibuat.")
+
+
+@regions_cli.command("import")
+@click.argument("path", type=click.File("r", encoding="utf-8-sig"))
+@click.option("--dry-run", is_flag=True, help="Periksa saja, jangan simpan.")
+def import_regions_command(path, dry_run: bool):
+    """Load regions from a CSV file (kode,nama[,jenis][,zona_waktu][,penduduk])."""
+    _cli_actor()
+    result = import_regions_csv(db.session, path.read())
+    if dry_run:
+        db.session.rollback()
+        click.echo("(uji coba: tidak ada yang disimpan)")
+    else:
+        db.session.commit()
+    _report(result)
+    if result.errors:
+        sys.exit(1)
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    app.cli.add_command(init_db_command)
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(regions_cli)

@@ -1,0 +1,104 @@
+"""Default settings; instance/config.py and WASPADA_* environment variables override them."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+# "production" unless told otherwise: a forgotten setting must fail safe.
+MODE = "production"
+
+SECRET_KEY: str | None = None
+SECRET_KEY_FILE = "secret_key"
+
+# None means instance/waspada.sqlite; WASPADA_DATABASE_URL switches to PostgreSQL.
+DATABASE_URL: str | None = None
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+# FULL: a submitted report must survive a power cut (quality.md R1).
+SQLITE_SYNCHRONOUS = "FULL"
+
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+SESSION_COOKIE_NAME = "waspada_session"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# None: Secure in production. Set False only for a plain-http office intranet.
+SESSION_COOKIE_SECURE: bool | None = None
+PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+
+# A form left open all morning must still save: the token lives as long as the session.
+WTF_CSRF_TIME_LIMIT = None
+WTF_CSRF_SSL_STRICT = True
+
+LOGIN_MAX_FAILURES = 10
+LOGIN_LOCK_MINUTES = 15
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_MAX_LENGTH = 128
+# werkzeug's scrypt with its default cost; tests may lower it for speed.
+PASSWORD_HASH_METHOD = "scrypt"
+
+MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+PER_PAGE = 50
+# Used when a user has no region (admins): the national default zone.
+DEFAULT_TIMEZONE = "Asia/Jakarta"
+
+WEAK_KEYS = frozenset({"dev", "secret", "changeme", "change-me", "development", "waspada", "test"})
+MIN_KEY_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete; the app must not start."""
+
+
+def finalize(config: dict, instance_path: str) -> None:
+    """Derive settings that depend on others and enforce the production rules."""
+    if config["MODE"] not in {"production", "development", "testing"}:
+        raise ConfigError(f"WASPADA_MODE tidak dikenal: {config['MODE']!r}")
+    production = config["MODE"] == "production"
+    config["TESTING"] = config["MODE"] == "testing"
+    url = config.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'waspada.sqlite'}"
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    config["SQLALCHEMY_DATABASE_URI"] = url
+    if config.get("SESSION_COOKIE_SECURE") is None:
+        config["SESSION_COOKIE_SECURE"] = production
+    configured = config.get("SECRET_KEY")
+    config["SECRET_KEY"] = (
+        str(configured) if configured else _read_or_create_key(Path(instance_path) / config["SECRET_KEY_FILE"])
+    )
+    if _is_weak(config["SECRET_KEY"]):
+        if production:
+            raise ConfigError(
+                "SECRET_KEY tidak ada atau lemah (minimal 32 karakter acak). "
+                "Hapus pengaturan itu agar kunci acak dibuat di instance/, atau isi kunci yang kuat."
+            )
+        if not config["SECRET_KEY"]:
+            # Development on a read-only folder: sessions last until the next restart.
+            config["SECRET_KEY"] = secrets.token_hex(32)
+
+
+def _is_weak(key: str | None) -> bool:
+    """A key is weak when missing, short, a known placeholder, or of very few distinct characters."""
+    if not key:
+        return True
+    return len(key) < MIN_KEY_LENGTH or key.lower() in WEAK_KEYS or len(set(key)) < 10
+
+
+def _read_or_create_key(path: Path) -> str | None:
+    """Read the instance key, creating it once; safe when several workers start together."""
+    try:
+        return path.read_text(encoding="utf-8").strip() or None
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None  # unreadable: reported as a missing key
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None  # read-only instance folder: reported as a missing key
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secrets.token_hex(32))
+    return path.read_text(encoding="utf-8").strip()

@@ -1,0 +1,83 @@
+"""The base of every form: WTForms' built-in messages in Indonesian.
+
+WTForms ships no Indonesian catalogue, so its messages are translated here; forms
+still give their own wording where a field needs a more specific hint.
+"""
+
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice
+
+MESSAGES = {
+    "Invalid field name '%s'.": "Nama kolom '%s' tidak sah.",
+    "Field must be equal to %(other_name)s.": "Isian harus sama dengan %(other_name)s.",
+    "Field must be at least %(min)d character long.": "Isian minimal %(min)d karakter.",
+    "Field must be at least %(min)d characters long.": "Isian minimal %(min)d karakter.",
+    "Field cannot be longer than %(max)d character.": "Isian maksimal %(max)d karakter.",
+    "Field cannot be longer than %(max)d characters.": "Isian maksimal %(max)d karakter.",
+    "Field must be exactly %(max)d character long.": "Isian harus tepat %(max)d karakter.",
+    "Field must be exactly %(max)d characters long.": "Isian harus tepat %(max)d karakter.",
+    "Field must be between %(min)d and %(max)d characters long.": "Isian harus %(min)d sampai %(max)d karakter.",
+    "Number must be at least %(min)s.": "Angka minimal %(min)s.",
+    "Number must be at most %(max)s.": "Angka maksimal %(max)s.",
+    "Number must be between %(min)s and %(max)s.": "Angka harus antara %(min)s dan %(max)s.",
+    "Date must be at least %(min)s.": "Tanggal paling awal %(min)s.",
+    "Date must be at most %(max)s.": "Tanggal paling akhir %(max)s.",
+    "Date must be between %(min)s and %(max)s.": "Tanggal harus antara %(min)s dan %(max)s.",
+    "This field is required.": "Wajib diisi.",
+    "Invalid input.": "Isian tidak sah.",
+    "Invalid email address.": "Alamat surel tidak sah.",
+    "Invalid IP address.": "Alamat IP tidak sah.",
+    "Invalid Mac address.": "Alamat MAC tidak sah.",
+    "Invalid URL.": "Alamat URL tidak sah.",
+    "Invalid UUID.": "UUID tidak sah.",
+    "Invalid value, must be one of: %(values)s.": "Nilai tidak sah; pilih salah satu: %(values)s.",
+    "Invalid value, can't be any of: %(values)s.": "Nilai tidak sah; tidak boleh: %(values)s.",
+    "This field cannot be edited.": "Isian ini tidak dapat diubah.",
+    "This field is disabled and cannot have a value.": "Isian ini nonaktif dan tidak boleh diisi.",
+    "Invalid CSRF Token.": "Token formulir tidak sah. Muat ulang halaman.",
+    "CSRF token missing.": "Token formulir tidak ada. Muat ulang halaman.",
+    "CSRF failed.": "Pemeriksaan formulir gagal. Muat ulang halaman.",
+    "CSRF token expired.": "Formulir kedaluwarsa. Muat ulang halaman.",
+    "Invalid Choice: could not coerce.": "Pilihan tidak sah.",
+    "Choices cannot be None.": "Pilihan belum tersedia.",
+    "Not a valid choice.": "Pilihan tidak sah.",
+    "Invalid choice(s): one or more data inputs could not be coerced.": "Ada pilihan yang tidak sah.",
+    "'%(value)s' is not a valid choice for this field.": "'%(value)s' bukan pilihan yang sah.",
+    "'%(value)s' are not valid choices for this field.": "'%(value)s' bukan pilihan yang sah.",
+    "Not a valid datetime value.": "Tanggal dan jam tidak sah.",
+    "Not a valid date value.": "Tanggal tidak sah.",
+    "Not a valid time value.": "Jam tidak sah.",
+    "Not a valid week value.": "Minggu tidak sah.",
+    "Not a valid integer value.": "Harus bilangan bulat.",
+    "Not a valid decimal value.": "Harus angka.",
+    "Not a valid float value.": "Harus angka.",
+}
+
+
+class IndonesianMessages:
+    """A gettext-shaped object WTForms asks for its messages."""
+
+    def gettext(self, string: str) -> str:
+        """The Indonesian message, or the original if we have none."""
+        return MESSAGES.get(string, string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """Plural-aware look-up (Indonesian has one form)."""
+        return self.gettext(singular if n == 1 else plural)
+
+
+INDONESIAN = IndonesianMessages()
+
+
+class BaseForm(FlaskForm):
+    """Every form of the app: CSRF from Flask-WTF, messages in Indonesian."""
+
+    class Meta:
+        def get_translations(self, form):
+            """Our translations instead of WTForms' (which has no Indonesian)."""
+            return INDONESIAN
+
+
+def options(pairs, optgroup: str | None = None) -> list[SelectChoice]:
+    """Select options from (value, label) pairs."""
+    return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]

@@ -1,0 +1,1 @@
+"""Regions: provinsi → kabupaten/kota → kecamatan."""

@@ -1,0 +1,84 @@
+"""Regions: provinsi → kabupaten/kota → kecamatan, keyed by the Kemendagri code."""
+
+import enum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+
+ZONE_ABBREVIATIONS = {
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Jayapura": "WIT",
+}
+
+
+class RegionKind(enum.StrEnum):
+    """Administrative level of a region."""
+
+    PROVINSI = "provinsi"
+    KABUPATEN = "kabupaten"
+    KOTA = "kota"
+    KECAMATAN = "kecamatan"
+
+    @property
+    def label(self) -> str:
+        """Indonesian label."""
+        return {"provinsi": "Provinsi", "kabupaten": "Kabupaten", "kota": "Kota", "kecamatan": "Kecamatan"}[self.value]
+
+
+class Region(db.Model):
+    """One administrative region; its subtree is every region whose code starts with its code and a dot."""
+
+    __tablename__ = "regions"
+    __audit_label__ = "Wilayah"
+    __table_args__ = (CheckConstraint("length(code) >= 2", name="code_not_empty"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[RegionKind] = mapped_column(
+        Enum(RegionKind, native_enum=False, length=12, values_callable=lambda e: [m.value for m in e])
+    )
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    timezone: Mapped[str] = mapped_column(String(40))
+    population: Mapped[int | None]
+
+    parent: Mapped["Region | None"] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list["Region"]] = relationship(back_populates="parent", order_by="Region.code")
+
+    def __repr__(self) -> str:
+        return f"<Region {self.code} {self.name}>"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The region's time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def zone_label(self) -> str:
+        """WIB, WITA or WIT."""
+        return ZONE_ABBREVIATIONS.get(self.timezone, self.timezone)
+
+    @property
+    def is_province(self) -> bool:
+        """A provinsi (top level)."""
+        return self.kind == RegionKind.PROVINSI
+
+    @property
+    def is_regency(self) -> bool:
+        """A kabupaten or kota: the level that files daily reports."""
+        return self.kind in (RegionKind.KABUPATEN, RegionKind.KOTA)
+
+    @property
+    def province_code(self) -> str:
+        """The two-digit province code this region belongs to."""
+        return self.code[:2]
+
+    @property
+    def audit_region_id(self) -> int:
+        """Audit rows about a region belong to that region."""
+        return self.id

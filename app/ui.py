@@ -1,0 +1,85 @@
+"""Jinja filters and helpers: Indonesian dates and numbers, local times, badges, query arguments."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from flask import Flask, current_app, request
+from flask_login import current_user
+
+from . import clock
+from .access import can
+from .audit import ACTION_LABELS, entity_labels
+from .auth.models import ROLE_LABELS, Role
+from .regions.models import ZONE_ABBREVIATIONS
+
+LOCALE = "id"
+# The main navigation: label, endpoint, permission. Items a role may not use are not shown.
+NAV = (
+    ("Beranda", "dashboard.index", "home.view"),
+    ("Wilayah", "regions.index", "regions.view"),
+    ("Pengguna", "auth.users", "users.manage"),
+    ("Log audit", "auditlog.index", "audit.view"),
+)
+MAX_PAGE = 100_000
+
+
+def page_arg(name: str = "page") -> int:
+    """The page number from the query string; anything odd (abc, -1, 10**20) means page 1."""
+    raw = request.args.get(name, "")
+    return int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_PAGE else 1
+
+
+def format_long_date(value: date | datetime | None) -> str:
+    """'Selasa, 3 September 2024'."""
+    return format_date(value, "EEEE, d MMMM y", locale=LOCALE) if value else ""
+
+
+def format_short_date(value: date | datetime | None) -> str:
+    """'3 Sep 2024'."""
+    return format_date(value, "d MMM y", locale=LOCALE) if value else ""
+
+
+def user_zone() -> str:
+    """The zone the current user works in: their region's, else the national default."""
+    zone = getattr(current_user, "timezone", None) if current_user else None
+    return zone or current_app.config["DEFAULT_TIMEZONE"]
+
+
+def local_time(value: datetime | None, timezone: str | None = None, with_date: bool = True) -> str:
+    """A UTC moment in a region's zone: '3 Sep 2024 14.05 WITA'."""
+    if value is None:
+        return ""
+    zone = timezone or user_zone()
+    local = value.astimezone(ZoneInfo(zone))
+    label = ZONE_ABBREVIATIONS.get(zone, zone)
+    clock_part = f"{local:%H.%M} {label}"
+    return f"{format_short_date(local)} {clock_part}" if with_date else clock_part
+
+
+def format_number(value, digits: int = 0) -> str:
+    """'1.234' or '77,44' (Indonesian separators)."""
+    if value is None:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=LOCALE)
+
+
+def role_label(role: Role | str) -> str:
+    """Indonesian name of a role."""
+    return ROLE_LABELS.get(Role(role), str(role))
+
+
+def init_app(app: Flask) -> None:
+    """Register the filters and template globals."""
+    app.add_template_filter(format_long_date, "tanggal")
+    app.add_template_filter(format_short_date, "tanggal_pendek")
+    app.add_template_filter(local_time, "waktu")
+    app.add_template_filter(format_number, "angka")
+    app.add_template_filter(role_label, "peran")
+    app.add_template_global(can, "can")
+    app.add_template_filter(lambda action: ACTION_LABELS.get(action, action), "aksi")
+    app.add_template_filter(lambda entity: entity_labels().get(entity, entity or ""), "entitas")
+    app.add_template_global(NAV, "NAV")
+    app.add_template_global(lambda: clock.utcnow(), "now_utc")

@@ -1,0 +1,141 @@
+"""Fixtures: a migrated database per test (SQLite file copy, or a cleaned PostgreSQL), app, client, users."""
+
+import os
+import shutil
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from app import create_app
+from app.auth.models import Role, User
+from app.auth.services import UserData, create_user
+from app.extensions import db
+from app.regions.models import Region
+from app.regions.services import load_built_in
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+PASSWORD = "kata-sandi-uji-2024"
+TEST_CONFIG = {
+    "MODE": "testing",
+    "SECRET_KEY": "kunci-rahasia-khusus-pengujian-0123456789abcdef",
+    "WTF_CSRF_ENABLED": False,
+    # Cheap scrypt parameters keep hundreds of log-ins fast; the production cost is tested on its own.
+    "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+}
+# username → (role, region code, full name)
+ACCOUNTS = {
+    "admin": (Role.ADMIN, None, "Admin Uji"),
+    "analis": (Role.PROVINSI, "63", "Analis Kalsel"),
+    "operator": (Role.OPERATOR, "63.11", "Operator Balangan"),
+    "fasilitator": (Role.FASILITATOR, "63.11", "Fasilitator Balangan"),
+    "pimpinan": (Role.PIMPINAN, "63", "Pimpinan Kalsel"),
+    "operator.tala": (Role.OPERATOR, "63.01", "Operator Tanah Laut"),
+    "analis.kalteng": (Role.PROVINSI, "62", "Analis Kalteng"),
+}
+
+
+def make_app(database_url: str, instance_path, **extra):
+    """An app for tests on the given database."""
+    return create_app({**TEST_CONFIG, "DATABASE_URL": database_url, **extra}, instance_path=str(instance_path))
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """Run the migrations once: into a SQLite file to copy per test, or into the PostgreSQL test database."""
+    instance = tmp_path_factory.mktemp("template-instance")
+    if TEST_DATABASE_URL:
+        engine = create_engine(TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        url = TEST_DATABASE_URL
+    else:
+        url = f"sqlite:///{instance / 'template.sqlite'}"
+    app = make_app(url, instance)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return None if TEST_DATABASE_URL else instance / "template.sqlite"
+
+
+def _truncate_postgres() -> None:
+    """Empty every table (TRUNCATE fires no row triggers, so the audit log can be emptied too)."""
+    tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+@pytest.fixture
+def app(database_template, tmp_path):
+    """A fresh app and database with the built-in regions and nothing else."""
+    instance = tmp_path / "instance"
+    if TEST_DATABASE_URL:
+        application = make_app(TEST_DATABASE_URL, instance)
+        with application.app_context():
+            _truncate_postgres()
+    else:
+        shutil.copy(database_template, tmp_path / "waspada.sqlite")
+        application = make_app(f"sqlite:///{tmp_path / 'waspada.sqlite'}", instance)
+    with application.app_context():
+        load_built_in(db.session)
+        db.session.commit()
+        db.session.remove()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def users(app):
+    """One account per role (plus two from other regions); returns username → id."""
+    ids = {}
+    with app.app_context():
+        for username, (role, code, name) in ACCOUNTS.items():
+            region = db.session.scalars(db.select(Region).where(Region.code == code)).first() if code else None
+            data = UserData(full_name=name, role=role, region_id=region.id if region else None, phone="0811000111")
+            user = create_user(db.session, username, data, PASSWORD, must_change=False)
+            db.session.flush()
+            ids[username] = user.id
+        db.session.commit()
+        db.session.remove()
+    return ids
+
+
+def login(client, username: str, password: str = PASSWORD, follow: bool = False):
+    """Log in through the form."""
+    return client.post("/masuk", data={"username": username, "password": password}, follow_redirects=follow)
+
+
+@pytest.fixture
+def auth(client, users):
+    """Log the test client in as someone: `auth("operator")`."""
+
+    def _login(username: str):
+        response = login(client, username)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return _login
+
+
+def get_user(app, username: str) -> User:
+    """Load a user in a throwaway session (for assertions)."""
+    with app.app_context():
+        user = db.session.scalars(db.select(User).where(User.username == username)).one()
+        db.session.expunge(user)
+        return user
