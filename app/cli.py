@@ -5,7 +5,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
@@ -44,6 +44,7 @@ def _report(result: ImportResult) -> None:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command():
     """Bring the database schema up to date and load the built-in regions."""
     upgrade()
@@ -55,6 +56,7 @@ def init_db_command():
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Hanya jika belum ada pengguna sama sekali.")
 @click.option("--force", is_flag=True, help="Izinkan juga dalam mode produksi.")
 def seed_demo_command(if_empty: bool, force: bool):

@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from app.extensions import db
+
 from .conftest import PASSWORD, TEST_CONFIG, make_app
 
 
@@ -11,7 +13,11 @@ from .conftest import PASSWORD, TEST_CONFIG, make_app
 def csrf_app(app):
     """The same database, with CSRF checks switched on."""
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
-    return make_app(uri, app.instance_path, WTF_CSRF_ENABLED=True)
+    protected = make_app(uri, app.instance_path, WTF_CSRF_ENABLED=True)
+    yield protected
+    with protected.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def _token(html: str) -> str:
