@@ -3,7 +3,7 @@
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from sqlalchemy import select
 
 from .. import htmx
@@ -25,7 +25,7 @@ def index():
     stmt = select(AuditLog).order_by(AuditLog.id.desc())
     if valid:
         stmt = _apply_filters(stmt, filters)
-    page = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False, count=True)
+    page = db.paginate(stmt, page=page_arg(), per_page=current_app.config["PER_PAGE"], error_out=False)
     template = "auditlog/_table.html" if htmx.wants_fragment() else "auditlog/index.html"
     status = 200 if valid else 422
     return render_template(

@@ -1,6 +1,6 @@
 """Views: log-in/out, own password change, and the administrator's user pages."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import or_, select
 
@@ -112,7 +112,7 @@ def users():
         stmt = stmt.where(User.role == Role(filters.role.data))
     if filters.status.data in ("aktif", "nonaktif"):
         stmt = stmt.where(User.active.is_(filters.status.data == "aktif"))
-    page = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False)
+    page = db.paginate(stmt, page=page_arg(), per_page=current_app.config["PER_PAGE"], error_out=False)
     template = "auth/_user_table.html" if htmx.wants_fragment() else "auth/users.html"
     return render_template(template, page=page, filters=filters, confirm=ConfirmForm())
 
