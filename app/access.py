@@ -4,7 +4,7 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from .auth.models import Role, User
@@ -21,6 +21,17 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "users.manage": ADMIN_ONLY,
     "audit.view": ADMIN_ONLY,
     "regions.view": frozenset({Role.ADMIN, Role.PROVINSI}),
+    "reports.view": EVERYONE,
+    "reports.file": frozenset({Role.OPERATOR}),
+    "reports.review": frozenset({Role.ADMIN, Role.PROVINSI}),
+    "reports.reopen": ADMIN_ONLY,
+    "reports.board": frozenset({Role.ADMIN, Role.PROVINSI, Role.PIMPINAN}),
+    "reports.recap": frozenset({Role.ADMIN, Role.PROVINSI, Role.PIMPINAN}),
+    "reports.settings": frozenset({Role.ADMIN, Role.PROVINSI}),
+    "categories.manage": ADMIN_ONLY,
+    "lapsus.view": EVERYONE,
+    "lapsus.file": frozenset({Role.OPERATOR}),
+    "lapsus.acknowledge": frozenset({Role.ADMIN, Role.PROVINSI}),
 }
 
 
@@ -58,6 +69,19 @@ def scope(stmt: Select, user: User, region_column) -> Select:
     """Limit a query to rows whose `region_column` the user may see."""
     ids = visible_region_ids(user)
     return stmt if ids is None else stmt.where(region_column.in_(ids))
+
+
+def scope_classified(stmt: Select, user: User, region_column, classification_column) -> Select:
+    """Scope, and hide Rahasia rows from everyone but their own region and the province analysts."""
+    stmt = scope(stmt, user, region_column)
+    if user.role in (Role.ADMIN, Role.PROVINSI):
+        return stmt
+    return stmt.where(or_(classification_column != "rahasia", region_column == user.region_id))
+
+
+def may_see_classified(user: User, region_id: int, classification: str) -> bool:
+    """The row-level form of `scope_classified` for one loaded row (the region scope is checked apart)."""
+    return classification != "rahasia" or user.role in (Role.ADMIN, Role.PROVINSI) or user.region_id == region_id
 
 
 def can_see_region(user: User, region: Region) -> bool:

@@ -3,7 +3,7 @@
 import decimal
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import JSON, Index, String, event, inspect, select
@@ -124,7 +124,7 @@ def _jsonable(value: Any) -> Any:
     """A value as JSON can hold it."""
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
         return str(value)

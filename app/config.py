@@ -39,6 +39,8 @@ PASSWORD_HASH_METHOD = "scrypt"
 
 MAX_CONTENT_LENGTH = 12 * 1024 * 1024
 PER_PAGE = 50
+# The situasi umum scale of a daily report, level 1 first.
+SITUATION_LEVELS = ("Kondusif", "Waspada", "Siaga", "Awas")
 # Used when a user has no region (admins): the national default zone.
 DEFAULT_TIMEZONE = "Asia/Jakarta"
 

@@ -7,7 +7,7 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
-from .sqltypes import render_migration_type
+from .sqltypes import include_in_migrations, render_migration_type
 
 # Named constraints let Alembic alter SQLite tables (batch mode) and drop constraints by name.
 NAMING_CONVENTION = {
@@ -26,6 +26,11 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate(render_as_batch=True, compare_type=True, render_item=render_migration_type)
+migrate = Migrate(
+    render_as_batch=True,
+    compare_type=True,
+    render_item=render_migration_type,
+    include_object=include_in_migrations,
+)
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -5,7 +5,7 @@ still give their own wording where a field needs a more specific hint.
 """
 
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice
+from wtforms import FloatField, SelectChoice, SelectMultipleField, widgets
 
 MESSAGES = {
     "Invalid field name '%s'.": "Nama kolom '%s' tidak sah.",
@@ -81,3 +81,30 @@ class BaseForm(FlaskForm):
 def options(pairs, optgroup: str | None = None) -> list[SelectChoice]:
     """Select options from (value, label) pairs."""
     return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]
+
+
+def optional_int(value):
+    """'' → None, digits → int; anything else stays as it is and fails the choice check."""
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
+
+
+class CommaFloatField(FloatField):
+    """A number that also accepts the Indonesian decimal comma (-2,3178)."""
+
+    def process_formdata(self, valuelist):
+        """Read '1,5' as 1.5."""
+        if valuelist and isinstance(valuelist[0], str):
+            valuelist = [valuelist[0].strip().replace(",", ".")]
+        super().process_formdata(valuelist)
+
+
+class CheckboxListField(SelectMultipleField):
+    """Several choices as a list of checkboxes."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()

@@ -2,6 +2,18 @@
 
 from .audit import AuditLog
 from .auth.models import User
-from .regions.models import Region
+from .lapsus.models import SpecialReport
+from .regions.models import Office, Region
+from .reports.models import DailyReport, IssueCategory, ReportEvent, ReportItem
 
-__all__ = ["AuditLog", "Region", "User"]
+__all__ = [
+    "AuditLog",
+    "DailyReport",
+    "IssueCategory",
+    "Office",
+    "Region",
+    "ReportEvent",
+    "ReportItem",
+    "SpecialReport",
+    "User",
+]

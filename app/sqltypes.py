@@ -37,3 +37,15 @@ def render_migration_type(type_: str, obj, _autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+# Search-index objects that live only in the database (triggers keep them filled); migrations own them.
+DATABASE_ONLY_NAMES = frozenset({"search_vector"})
+DATABASE_ONLY_PREFIXES = ("report_item_search",)
+
+
+def include_in_migrations(obj, name, type_, _reflected, _compare_to) -> bool:
+    """Keep the full-text index tables and columns out of autogenerate comparisons."""
+    if name and (name in DATABASE_ONLY_NAMES or name.startswith(DATABASE_ONLY_PREFIXES)):
+        return False
+    return True

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
 from . import clock
@@ -18,6 +18,8 @@ LOCALE = "id"
 # The main navigation: label, endpoint, permission. Items a role may not use are not shown.
 NAV = (
     ("Beranda", "dashboard.index", "home.view"),
+    ("Laporan hari ini", "reports.today", "reports.file"),
+    ("Laporan harian", "reports.index", "reports.view"),
     ("Wilayah", "regions.index", "regions.view"),
     ("Pengguna", "auth.users", "users.manage"),
     ("Log audit", "auditlog.index", "audit.view"),
@@ -71,6 +73,21 @@ def role_label(role: Role | str) -> str:
     return ROLE_LABELS.get(Role(role), str(role))
 
 
+def nav_items(user) -> list[tuple[str, str, bool]]:
+    """The menu for `user`: (label, url, is current). The exact page wins; else the first item of its section."""
+    allowed = [(label, endpoint) for label, endpoint, permission in NAV if can(user, permission)]
+    current = request.endpoint or ""
+    exact = any(endpoint == current for _, endpoint in allowed)
+    section = current.split(".")[0]
+    marked = False
+    items = []
+    for label, endpoint in allowed:
+        is_current = endpoint == current if exact else (not marked and endpoint.split(".")[0] == section)
+        marked = marked or is_current
+        items.append((label, url_for(endpoint), is_current))
+    return items
+
+
 def init_app(app: Flask) -> None:
     """Register the filters and template globals."""
     app.add_template_filter(format_long_date, "tanggal")
@@ -81,5 +98,5 @@ def init_app(app: Flask) -> None:
     app.add_template_global(can, "can")
     app.add_template_filter(lambda action: ACTION_LABELS.get(action, action), "aksi")
     app.add_template_filter(lambda entity: entity_labels().get(entity, entity or ""), "entitas")
-    app.add_template_global(NAV, "NAV")
+    app.add_template_global(nav_items, "nav_items")
     app.add_template_global(lambda: clock.utcnow(), "now_utc")

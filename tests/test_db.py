@@ -7,6 +7,7 @@ from sqlalchemy import event, text
 
 from app.db import begin_statement, writing
 from app.extensions import db
+from app.sqltypes import include_in_migrations
 
 from .conftest import TEST_DATABASE_URL
 
@@ -78,5 +79,6 @@ def test_begin_statement_rules(app):
 
 def test_migrations_match_the_models(app):
     with app.app_context(), db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+        context = MigrationContext.configure(conn, opts={"include_object": include_in_migrations})
+        diff = compare_metadata(context, db.metadata)
     assert diff == []

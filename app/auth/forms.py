@@ -3,7 +3,7 @@
 from wtforms import BooleanField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp, ValidationError
 
-from ..forms import BaseForm, options
+from ..forms import BaseForm, optional_int, options
 from .models import ROLE_LABELS, Role
 
 REQUIRED = "Wajib diisi."
@@ -59,16 +59,6 @@ def region_choices(regions) -> list[SelectChoice]:
     return choices
 
 
-def _optional_int(value):
-    """'' → None, digits → int; anything else stays a string and fails validation."""
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return value
-
-
 class UserForm(BaseForm):
     """An account's profile, role and region, as the administrator edits them."""
 
@@ -85,7 +75,7 @@ class UserForm(BaseForm):
     )
     email = StringField("Surel", validators=[Optional(), Length(max=120), Email("Alamat surel tidak sah.")])
     role = SelectField("Peran", choices=options((r.value, ROLE_LABELS[r]) for r in Role))
-    region_id = SelectField("Wilayah", coerce=_optional_int, validate_choice=False)
+    region_id = SelectField("Wilayah", coerce=optional_int, validate_choice=False)
     version = HiddenField()
 
     def validate_region_id(self, field):

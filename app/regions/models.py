@@ -1,9 +1,10 @@
 """Regions: provinsi → kabupaten/kota → kecamatan, keyed by the Kemendagri code."""
 
 import enum
+from datetime import time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -82,3 +83,48 @@ class Region(db.Model):
     def audit_region_id(self) -> int:
         """Audit rows about a region belong to that region."""
         return self.id
+
+
+class Office(db.Model):
+    """The Kesbangpol office of a region: letterhead, head of office, and (for provinces) the report deadline.
+
+    A region without a row uses the defaults below, so printing works before anyone fills this in.
+    """
+
+    __tablename__ = "offices"
+    __audit_label__ = "Kantor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), unique=True)
+    name: Mapped[str] = mapped_column(String(160), default="Badan Kesatuan Bangsa dan Politik")
+    address: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(120))
+    head_name: Mapped[str | None] = mapped_column(String(120))
+    head_nip: Mapped[str | None] = mapped_column(String(18))
+    head_title: Mapped[str | None] = mapped_column(String(120))
+    # Daily reports of a province's regencies are due at this local time on the report date (+ grace).
+    report_deadline: Mapped[time] = mapped_column(Time, default=time(12, 0))
+    report_grace_minutes: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    region: Mapped[Region] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<Office {self.region_id} {self.name}>"
+
+    @property
+    def audit_region_id(self) -> int:
+        """Audit rows about an office belong to its region."""
+        return self.region_id
+
+
+def government_line(region: Region) -> str:
+    """'PEMERINTAH PROVINSI KALIMANTAN SELATAN' / 'PEMERINTAH KABUPATEN BALANGAN' for the letterhead."""
+    if region.kind == RegionKind.PROVINSI:
+        return f"PEMERINTAH PROVINSI {region.name.upper()}"
+    if region.kind == RegionKind.KOTA:
+        return f"PEMERINTAH {region.name.upper()}"
+    return f"PEMERINTAH KABUPATEN {region.name.removeprefix('Kab. ').upper()}"

@@ -4,13 +4,14 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from .models import Region, RegionKind
+from .models import Office, Region, RegionKind
 
 BUILT_IN_CSV = Path(__file__).parent / "data" / "regions-62-63.csv"
 CODE_PATTERN = re.compile(r"^\d{2}(\.\d{2}(\.\d{2})?)?$")
@@ -26,7 +27,8 @@ HEADER_ALIASES = {
     "penduduk": "population",
     "population": "population",
 }
-FIRST_KOTA_NUMBER = 71  # Kemendagri: kab/kota numbers from 71 up are kota
+FIRST_KOTA_NUMBER = 71
+DEFAULT_DEADLINE = time(12, 0)  # Kemendagri: kab/kota numbers from 71 up are kota
 
 
 @dataclass
@@ -63,6 +65,30 @@ def regencies_of(session: Session, province: Region) -> list[Region]:
 def assignable_regions(session: Session) -> list[Region]:
     """Provinces and kabupaten/kota, in code order: the regions a user account can be tied to."""
     return list(session.scalars(select(Region).where(Region.kind != RegionKind.KECAMATAN).order_by(Region.code)))
+
+
+def province_of(region: Region) -> Region:
+    """The province a region belongs to (itself for a province)."""
+    while region.parent is not None:
+        region = region.parent
+    return region
+
+
+def office_for(session: Session, region: Region) -> Office:
+    """The office profile of a region; an unsaved default when none was entered yet."""
+    office = session.scalars(select(Office).where(Office.region_id == region.id)).first()
+    return office or Office(
+        region=region,
+        name="Badan Kesatuan Bangsa dan Politik",
+        report_deadline=DEFAULT_DEADLINE,
+        report_grace_minutes=0,
+    )
+
+
+def kecamatan_of(session: Session, region: Region) -> list[Region]:
+    """The kecamatan of a kabupaten/kota, by code."""
+    stmt = select(Region).where(Region.parent_id == region.id, Region.kind == RegionKind.KECAMATAN)
+    return list(session.scalars(stmt.order_by(Region.code)))
 
 
 def infer_kind(code: str) -> RegionKind:

@@ -1,0 +1,1 @@
+"""Laporan khusus (LAPSUS): urgent single-event reports outside the daily cycle."""

@@ -1,0 +1,1 @@
+"""LAPSITDA harian: daily situation reports, province review, compliance, recap, search and export."""
