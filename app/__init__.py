@@ -25,7 +25,11 @@ from .auth.routes import bp as auth_bp
 from .dashboard.routes import bp as dashboard_bp
 from .extensions import csrf, db, login_manager, migrate
 from .regions.routes import bp as regions_bp
+from .lapsus.routes import bp as lapsus_bp
+from .reports.board_routes import bp as board_bp
+from .reports.recap_routes import bp as recap_bp
 from .reports.routes import bp as reports_bp
+from .reports.search_routes import bp as search_bp
 
 # Endpoints a user who must change their password may still reach.
 PASSWORD_CHANGE_ALLOWED = frozenset({"auth.change_password", "auth.logout", "static"})
@@ -68,7 +72,7 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
 
 def _register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
-    for bp in (auth_bp, dashboard_bp, reports_bp, regions_bp, auditlog_bp):
+    for bp in (auth_bp, dashboard_bp, reports_bp, board_bp, recap_bp, search_bp, lapsus_bp, regions_bp, auditlog_bp):
         app.register_blueprint(bp)
 
 
