@@ -4,8 +4,9 @@ from datetime import date, time
 
 from sqlalchemy import select
 
-from app import clock
+from app import audit, clock
 from app.auth.models import User
+from app.auth.services import actor_for
 from app.extensions import db
 from app.regions.models import Region
 from app.reports import services
@@ -66,6 +67,7 @@ def make_report(
     """A report of the user's regency (today by default) with `items` incidents; returns its id."""
     with app.app_context():
         operator = user(username)
+        audit.set_actor(db.session, actor_for(operator))
         today = clock.local_today(operator.region.timezone)
         day = day or today
         report = services.start_report(db.session, operator, operator.region, day, today)

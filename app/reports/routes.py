@@ -362,13 +362,15 @@ def item_create(report_id: int):
                 return render_template(
                     "reports/_item_added.html",
                     report=report,
-                    item=item,
+                    added=item,
                     form=_item_form(report, bound=False),
                     editable=True,
                 )
             return redirect(url_for("reports.detail", report_id=report.id, _anchor=f"item-{item.id}"))
     if htmx.wants_fragment():
         return render_template("reports/_item_form.html", report=report, form=form, item=None), 422
+    for message in form.form_errors:
+        flash(message, "error")  # shown even when the report is no longer editable (no form on the page)
     return render_template("reports/detail.html", **_detail_context(report, new_item_form=form)), 422
 
 
