@@ -24,9 +24,10 @@ from .auth.models import User
 from .auth.routes import bp as auth_bp
 from .dashboard.routes import bp as dashboard_bp
 from .extensions import csrf, db, login_manager, migrate
-from .regions.routes import bp as regions_bp
 from .lapsus.routes import bp as lapsus_bp
+from .regions.routes import bp as regions_bp
 from .reports.board_routes import bp as board_bp
+from .reports.category_routes import bp as categories_bp
 from .reports.recap_routes import bp as recap_bp
 from .reports.routes import bp as reports_bp
 from .reports.search_routes import bp as search_bp
@@ -72,7 +73,19 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
 
 def _register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
-    for bp in (auth_bp, dashboard_bp, reports_bp, board_bp, recap_bp, search_bp, lapsus_bp, regions_bp, auditlog_bp):
+    blueprints = (
+        auth_bp,
+        dashboard_bp,
+        reports_bp,
+        board_bp,
+        recap_bp,
+        search_bp,
+        lapsus_bp,
+        categories_bp,
+        regions_bp,
+        auditlog_bp,
+    )
+    for bp in blueprints:
         app.register_blueprint(bp)
 
 

@@ -9,7 +9,7 @@ from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from . import audit
+from . import audit, demo
 from .audit import Actor
 from .auth import services as account_services
 from .auth.models import Role, User
@@ -18,7 +18,6 @@ from .extensions import db
 from .regions.models import Region
 from .regions.services import ImportResult, import_regions_csv, load_built_in
 
-DEMO_PASSWORD = "waspada-demo-2024"
 DEMO_USERS = (
     ("admin", "Administrator Sistem", Role.ADMIN, None, "Administrator"),
     ("analis.kalsel", "Rina Mardiana", Role.PROVINSI, "63", "Analis Kewaspadaan Nasional"),
@@ -59,7 +58,8 @@ def init_db_command():
 @with_appcontext
 @click.option("--if-empty", is_flag=True, help="Hanya jika belum ada pengguna sama sekali.")
 @click.option("--force", is_flag=True, help="Izinkan juga dalam mode produksi.")
-def seed_demo_command(if_empty: bool, force: bool):
+@click.option("--days", default=30, show_default=True, type=click.IntRange(0, 365), help="Hari laporan demo.")
+def seed_demo_command(if_empty: bool, force: bool, days: int):
     """Create the demo accounts (one per role) and print their logins."""
     if current_app.config["MODE"] == "production" and not force:
         raise click.ClickException("Data demo tidak dibuat dalam mode produksi (pakai --force bila sengaja).")
@@ -71,8 +71,11 @@ def seed_demo_command(if_empty: bool, force: bool):
                 continue
             region = db.session.scalars(select(Region).where(Region.code == code)).first() if code else None
             data = UserData(full_name=name, role=role, region_id=region.id if region else None, jabatan=jabatan)
-            account_services.create_user(db.session, username, data, DEMO_PASSWORD, must_change=False)
+            account_services.create_user(db.session, username, data, demo.DEMO_PASSWORD, must_change=False)
+        demo.seed_offices(db.session)
+        made = demo.seed_reports(db.session, days=days)
         db.session.commit()
+        click.echo(f"Data demo: {made} laporan harian untuk {days + 1} hari terakhir.")
     _print_demo_accounts()
 
 
@@ -82,7 +85,7 @@ def _print_demo_accounts() -> None:
     present = {u.username: u for u in db.session.scalars(select(User).where(User.username.in_(names)))}
     if not present:
         return
-    click.echo(f"Akun demo (kata sandi: {DEMO_PASSWORD}):")
+    click.echo(f"Akun demo (kata sandi: {demo.DEMO_PASSWORD}):")
     for username in names:
         if username in present:
             user = present[username]
