@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from app.audit import AuditLog
 from app.auth.models import Role, User
 from app.extensions import db
+from app.reports.models import DailyReport, ReportStatus
 
 from .conftest import login
 
@@ -16,15 +17,19 @@ def test_init_db_is_idempotent(runner):
     assert "Basis data siap." in first.output and "0 baru" in first.output
 
 
-def test_seed_demo_creates_one_account_per_role_and_prints_logins(app, runner):
-    result = runner.invoke(args=["seed-demo"])
+def test_seed_demo_creates_accounts_and_reports_and_prints_logins(app, runner):
+    result = runner.invoke(args=["seed-demo", "--days", "3"])
     assert result.exit_code == 0, result.output
     for username in ("admin", "analis.kalsel", "operator.balangan", "fasilitator.balangan", "pimpinan.kalsel"):
         assert username in result.output
     assert "waspada-demo-2024" in result.output
     with app.app_context():
         roles = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
-        assert roles == {role: 1 for role in Role}
+        assert roles == {Role.ADMIN: 1, Role.PROVINSI: 2, Role.OPERATOR: 27, Role.FASILITATOR: 1, Role.PIMPINAN: 1}
+        reports = db.session.scalar(select(func.count()).select_from(DailyReport))
+        assert 27 <= reports <= 27 * 4 and f"{reports} laporan harian" in result.output
+        statuses = set(db.session.scalars(select(DailyReport.status)))
+        assert {ReportStatus.SUBMITTED, ReportStatus.VERIFIED} <= statuses
         assert db.session.scalar(select(func.count()).where(AuditLog.via == "cli")) >= 5
     assert login(app.test_client(), "operator.balangan", "waspada-demo-2024").status_code == 302
 
