@@ -17,6 +17,7 @@ from .auth.services import AccountError, UserData
 from .extensions import db
 from .regions.models import Region
 from .regions.services import ImportResult, import_regions_csv, load_built_in
+from .reports.seed import load_issue_categories
 
 DEMO_USERS = (
     ("admin", "Administrator Sistem", Role.ADMIN, None, "Administrator"),
@@ -49,8 +50,11 @@ def init_db_command():
     upgrade()
     _cli_actor()
     result = load_built_in(db.session)
+    categories = load_issue_categories(db.session)
     db.session.commit()
     _report(result)
+    if categories:
+        click.echo(f"Kategori isu: {categories} baru.")
     click.echo("Basis data siap.")
 
 

@@ -40,7 +40,7 @@ def render_migration_type(type_: str, obj, _autogen_context):
 
 
 # Search-index objects that live only in the database (triggers keep them filled); migrations own them.
-DATABASE_ONLY_NAMES = frozenset({"search_vector"})
+DATABASE_ONLY_NAMES = frozenset({"search_vector", "ix_report_items_search_vector"})
 DATABASE_ONLY_PREFIXES = ("report_item_search",)
 
 

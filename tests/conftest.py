@@ -13,6 +13,7 @@ from app.auth.services import UserData, create_user
 from app.extensions import db
 from app.regions.models import Region
 from app.regions.services import load_built_in
+from app.reports.seed import load_issue_categories
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 PASSWORD = "kata-sandi-uji-2024"
@@ -80,6 +81,7 @@ def app(database_template, tmp_path):
         application = make_app(f"sqlite:///{tmp_path / 'waspada.sqlite'}", instance)
     with application.app_context():
         load_built_in(db.session)
+        load_issue_categories(db.session)
         db.session.commit()
         db.session.remove()
     yield application

@@ -173,42 +173,10 @@ def upgrade():
         batch_op.create_index('ix_report_items_report_id_position', ['report_id', 'position'], unique=False)
 
     # ### end Alembic commands ###
-    _seed_issue_categories()
     if op.get_bind().dialect.name == 'sqlite':
         _sqlite_search_index()
     else:
         _postgres_search_index()
-
-
-# Issue categories seen in Kalimantan (domain brief); administrators can edit the list.
-ISSUE_CATEGORIES = [
-    ('konflik-etnis-adat', 'Konflik etnis dan adat'),
-    ('lahan-perusahaan', 'Sengketa lahan perusahaan–masyarakat'),
-    ('lahan-antarwarga', 'Sengketa lahan antarmasyarakat'),
-    ('pertambangan', 'Pertambangan'),
-    ('sawit-plasma', 'Perkebunan sawit dan plasma'),
-    ('karhutla', 'Kebakaran hutan dan lahan'),
-    ('tata-ruang', 'Tata ruang (RTRW)'),
-    ('politik-uang', 'Pemilu/pilkada: politik uang'),
-    ('netralitas-asn', 'Pemilu/pilkada: netralitas ASN'),
-    ('ujaran-kebencian', 'Pemilu/pilkada: ujaran kebencian'),
-    ('hoaks', 'Pemilu/pilkada: hoaks'),
-    ('ormas', 'Organisasi kemasyarakatan'),
-    ('tenaga-kerja', 'Ketenagakerjaan'),
-    ('aliran-menyimpang', 'Aliran/paham menyimpang'),
-    ('orang-asing', 'Orang asing'),
-    ('bencana', 'Bencana'),
-    ('lainnya', 'Lainnya'),
-]
-
-
-def _seed_issue_categories():
-    table = sa.table('issue_categories', sa.column('code', sa.String), sa.column('name', sa.String),
-                     sa.column('active', sa.Boolean), sa.column('position', sa.Integer))
-    op.bulk_insert(table, [
-        {'code': code, 'name': name, 'active': True, 'position': index}
-        for index, (code, name) in enumerate(ISSUE_CATEGORIES, start=1)
-    ])
 
 
 # What the full-text index reads of an item: its title, the facts and opinions, and two scope
