@@ -58,6 +58,7 @@ def finalize(config: dict, instance_path: str) -> None:
         raise ConfigError(f"WASPADA_MODE tidak dikenal: {config['MODE']!r}")
     production = config["MODE"] == "production"
     config["TESTING"] = config["MODE"] == "testing"
+    config.setdefault("TEMPLATES_AUTO_RELOAD", config["MODE"] == "development")
     url = config.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'waspada.sqlite'}"
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")

@@ -166,13 +166,17 @@ def index():
     )
 
 
+EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2100, 12, 31)
+
+
 def _date_arg(name: str) -> date | None:
-    """A YYYY-MM-DD query argument, or None when absent or malformed."""
+    """A YYYY-MM-DD query argument within 2000–2100, or None when absent, malformed or absurd."""
     raw = request.args.get(name, "")
     try:
-        return date.fromisoformat(raw) if len(raw) == 10 else None
+        value = date.fromisoformat(raw) if len(raw) == 10 else None
     except ValueError:
         return None
+    return value if value and EARLIEST_DATE <= value <= LATEST_DATE else None
 
 
 def _province_choices() -> list[Region]:
