@@ -266,6 +266,7 @@ def seed_offices(session: Session) -> None:
             Office(
                 region=kalsel,
                 name="Badan Kesatuan Bangsa dan Politik",
+                city="Banjarbaru",
                 head_name="Drs. H. Bambang Wijaya",
                 head_nip="196801011990031001",
                 head_title="Kepala Badan",
@@ -341,7 +342,7 @@ def _seed_day(session, rng, operator, analyst, region, day, today, categories) -
             title=story.title,
             what=story.what.format(desa=desa),
             occurred_date=day,
-            occurred_time=time(rng.randint(0, last_event_hour), rng.choice((0, 15, 30, 45))),
+            occurred_time=time(rng.randint(max(0, last_event_hour - 6), last_event_hour), rng.choice((0, 15, 30, 45))),
             kecamatan_id=None,
             desa=f"Desa {desa}",
             latitude=None,

@@ -38,6 +38,11 @@ def format_long_date(value: date | datetime | None) -> str:
     return format_date(value, "EEEE, d MMMM y", locale=LOCALE) if value else ""
 
 
+def format_letter_date(value: date | datetime | None) -> str:
+    """'3 September 2024' (as dated on official letters)."""
+    return format_date(value, "d MMMM y", locale=LOCALE) if value else ""
+
+
 def format_short_date(value: date | datetime | None) -> str:
     """'3 Sep 2024'."""
     return format_date(value, "d MMM y", locale=LOCALE) if value else ""
@@ -92,6 +97,7 @@ def init_app(app: Flask) -> None:
     """Register the filters and template globals."""
     app.add_template_filter(format_long_date, "tanggal")
     app.add_template_filter(format_short_date, "tanggal_pendek")
+    app.add_template_filter(format_letter_date, "tanggal_surat")
     app.add_template_filter(local_time, "waktu")
     app.add_template_filter(format_number, "angka")
     app.add_template_filter(role_label, "peran")

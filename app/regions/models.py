@@ -98,6 +98,8 @@ class Office(db.Model):
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), unique=True)
     name: Mapped[str] = mapped_column(String(160), default="Badan Kesatuan Bangsa dan Politik")
     address: Mapped[str | None] = mapped_column(String(200))
+    # Where letters are signed ("Banjarbaru, 3 September 2024").
+    city: Mapped[str | None] = mapped_column(String(80))
     phone: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(120))
     head_name: Mapped[str | None] = mapped_column(String(120))

@@ -17,6 +17,7 @@ class OfficeForm(BaseForm):
     )
     name = StringField("Nama kantor", validators=[DataRequired("Wajib diisi."), Length(max=160)])
     address = StringField("Alamat", validators=[Optional(), Length(max=200)])
+    city = StringField("Kota tempat penandatanganan", validators=[Optional(), Length(max=80)])
     phone = StringField("Telepon", validators=[Optional(), Length(max=40)])
     email = StringField("Surel", validators=[Optional(), Length(max=120), Email("Alamat surel tidak sah.")])
     head_title = StringField("Jabatan pimpinan", validators=[Optional(), Length(max=120)])

@@ -22,6 +22,7 @@ OFFICE_FIELDS = (
     "report_grace_minutes",
     "name",
     "address",
+    "city",
     "phone",
     "email",
     "head_title",

@@ -32,6 +32,7 @@ def upgrade():
     sa.Column('region_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=160), nullable=False),
     sa.Column('address', sa.String(length=200), nullable=True),
+    sa.Column('city', sa.String(length=80), nullable=True),
     sa.Column('phone', sa.String(length=40), nullable=True),
     sa.Column('email', sa.String(length=120), nullable=True),
     sa.Column('head_name', sa.String(length=120), nullable=True),
