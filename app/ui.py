@@ -20,8 +20,13 @@ NAV = (
     ("Beranda", "dashboard.index", "home.view"),
     ("Laporan hari ini", "reports.today", "reports.file"),
     ("Laporan harian", "reports.index", "reports.view"),
+    ("Kepatuhan", "board.index", "reports.board"),
+    ("Rekap", "recap.index", "reports.recap"),
+    ("LAPSUS", "lapsus.index", "lapsus.view"),
+    ("Cari", "search.index", "reports.view"),
     ("Wilayah", "regions.index", "regions.view"),
     ("Pengguna", "auth.users", "users.manage"),
+    ("Kategori isu", "categories.index", "categories.manage"),
     ("Log audit", "auditlog.index", "audit.view"),
 )
 MAX_PAGE = 100_000

@@ -80,13 +80,14 @@ def test_another_regions_page_is_not_found(app, users, visitor, code, status):
 
 
 def test_navigation_shows_only_what_the_role_may_use(app, users):
-    common = {"Beranda", "Laporan harian"}
+    common = {"Beranda", "Laporan harian", "LAPSUS", "Cari"}
+    province = {"Kepatuhan", "Rekap"}
     expectations = {
-        "admin": common | {"Pengguna", "Wilayah", "Log audit"},
-        "analis": common | {"Wilayah"},
+        "admin": common | province | {"Pengguna", "Wilayah", "Kategori isu", "Log audit"},
+        "analis": common | province | {"Wilayah"},
         "operator": common | {"Laporan hari ini"},
         "fasilitator": common,
-        "pimpinan": common,
+        "pimpinan": common | province,
     }
     for visitor, visible in expectations.items():
         client = app.test_client()

@@ -482,3 +482,11 @@ def test_every_step_is_audited(app, users):
         region_id = db.session.get(DailyReport, report_id).region_id
         assert {r.region_id for r in rows} == {region_id}
         assert db.session.scalar(select(func.count()).select_from(ReportEvent)) == 1
+
+
+def test_operator_home_shows_todays_report_status(app, auth):
+    client = auth("operator")
+    assert "Buat laporan hari ini" in client.get("/").get_data(as_text=True)
+    report_id = make_report(app, submit=True)
+    html = client.get("/").get_data(as_text=True)
+    assert f"/laporan/{report_id}" in html and "Terkirim" in html

@@ -1,6 +1,7 @@
 """What the home page shows for each role; a few small queries, nothing scanned over history."""
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -8,7 +9,11 @@ from sqlalchemy.orm import Session
 from .. import clock
 from ..audit import AuditLog
 from ..auth.models import Role, User
+from ..lapsus.models import SpecialReport
+from ..lapsus.services import pending_for
 from ..regions.models import Region, RegionKind
+from ..reports.models import DailyReport
+from ..reports.services import find_report
 
 
 @dataclass
@@ -23,6 +28,9 @@ class Home:
     user_counts: dict[str, int] = field(default_factory=dict)
     region_counts: dict[str, int] = field(default_factory=dict)
     recent_audit: list[AuditLog] = field(default_factory=list)
+    pending_lapsus: list[SpecialReport] = field(default_factory=list)
+    today_report: DailyReport | None = None
+    today: date | None = None
 
 
 def greeting_for(hour: int) -> str:
@@ -55,6 +63,11 @@ def build_home(session: Session, user: User, default_zone: str) -> Home:
     elif user.region is not None:
         home.regions = _regions_below(session, user.region)
         home.contacts = _contacts(session, [r.id for r in home.regions] + [user.region.id])
+    if user.role in (Role.ADMIN, Role.PROVINSI):
+        home.pending_lapsus = pending_for(session, user.region)
+    if user.role == Role.OPERATOR and user.region is not None:
+        home.today = now.date()
+        home.today_report = find_report(session, user.region.id, home.today)
     return home
 
 

@@ -14,7 +14,7 @@ from . import services
 from .board import Window, build_board, month_window, week_window
 from .board_forms import OfficeForm
 from .models import DailyReport
-from .routes import EARLIEST_DATE, LATEST_DATE, _chosen_province, _date_arg
+from .views import EARLIEST_DATE, LATEST_DATE, chosen_province, date_arg
 
 bp = Blueprint("board", __name__, url_prefix="/laporan/kepatuhan")
 OFFICE_FIELDS = (
@@ -40,14 +40,14 @@ def _window(today: date) -> Window:
         except ValueError:
             first = today
         return month_window(first if EARLIEST_DATE <= first <= LATEST_DATE else today)
-    return week_window(_date_arg("tanggal") or today)
+    return week_window(date_arg("tanggal") or today)
 
 
 @bp.get("/")
 @permission_required("reports.board")
 def index():
     """The board of a province for a week or a month; htmx swaps only the grid."""
-    province = _chosen_province()
+    province = chosen_province()
     now = clock.utcnow()
     board = build_board(db.session, province, _window(now.astimezone(province.zone).date()), now)
     template = "reports/_board_grid.html" if htmx.wants_fragment() else "reports/board.html"
@@ -81,7 +81,7 @@ def _office_form(office: Office, bound: bool) -> OfficeForm:
 @permission_required("reports.settings")
 def settings():
     """The province's deadline for daily reports and its letterhead."""
-    province = _chosen_province()
+    province = chosen_province()
     office = office_for(db.session, province)
     form = _office_form(office, bound=request.method == "POST")
     status = 200

@@ -12,16 +12,16 @@ from ..ui import format_long_date, local_time
 from . import services
 from .recap import digest_text, level_summary
 from .recap_services import load_recap
-from .routes import _chosen_province, _date_arg
+from .views import chosen_province, date_arg
 
 bp = Blueprint("recap", __name__, url_prefix="/laporan/rekap")
 
 
 def _recap_context() -> tuple[dict, int]:
     """The recap of the chosen day and province, with its digest; 422 when the day lies in the future."""
-    province = _chosen_province()
+    province = chosen_province()
     today = clock.local_today(province.timezone)
-    asked = _date_arg("tanggal")
+    asked = date_arg("tanggal")
     problem = None
     if request.args.get("tanggal") and asked is None:
         problem = "Tanggal tidak sah; ditampilkan rekap hari ini."

@@ -7,10 +7,10 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from .. import clock, htmx
-from ..access import can, get_scoped_or_404, may_see_classified, permission_required, scope, scope_classified
+from ..access import can, get_scoped_or_404, may_see_classified, permission_required, scope_classified
 from ..extensions import db
-from ..regions.models import Region, RegionKind
-from ..regions.services import kecamatan_of, province_of, regencies_of
+from ..regions.models import Region
+from ..regions.services import regencies_of
 from ..ui import page_arg
 from . import services
 from .forms import IncidentForm, NoteForm, ReportDateForm, ReportHeaderForm, ReturnForm, version_value
@@ -18,16 +18,21 @@ from .history import diff_snapshots
 from .models import (
     EVENT_LABELS,
     RETURN_REASONS,
-    Aspect,
     Classification,
     DailyReport,
-    IssueCategory,
     ReportItem,
     ReportStatus,
-    SourceKind,
-    ThreatLevel,
 )
-from .services import HeaderData, ItemData, ReportError, StaleEdit
+from .services import HeaderData, ReportError, StaleEdit
+from .views import (
+    changed_fields,
+    chosen_province,
+    date_arg,
+    field_error,
+    incident_data,
+    incident_form,
+    province_choices,
+)
 
 bp = Blueprint("reports", __name__, url_prefix="/laporan")
 
@@ -51,24 +56,9 @@ def load_item(report: DailyReport, item_id: int) -> ReportItem:
     return item
 
 
-def _categories():
-    """Active issue categories in their order."""
-    stmt = select(IssueCategory).where(IssueCategory.active).order_by(IssueCategory.position, IssueCategory.name)
-    return list(db.session.scalars(stmt))
-
-
 def _item_form(report: DailyReport, item: ReportItem | None = None, bound: bool = True) -> IncidentForm:
     """An incident form with this report's kecamatan and the categories; filled from `item` when not bound."""
-    if bound:
-        form = IncidentForm()
-    elif item is not None:
-        form = IncidentForm(formdata=None, obj=item, version=str(item.version))
-        form.aspect.data = item.aspect.value
-        form.threat_level.data = item.threat_level.value
-        form.source_kind.data = item.source_kind.value if item.source_kind else ""
-    else:
-        form = IncidentForm(formdata=None, occurred_date=report.report_date)
-    return form.set_places(_categories(), kecamatan_of(db.session, report.region))
+    return incident_form(IncidentForm, report.region, obj=item, bound=bound, default_date=report.report_date)
 
 
 def _header_form(report: DailyReport, bound: bool = True) -> ReportHeaderForm:
@@ -82,41 +72,9 @@ def _header_form(report: DailyReport, bound: bool = True) -> ReportHeaderForm:
     return form.set_levels(services.situation_levels())
 
 
-def _item_data(form: IncidentForm) -> ItemData:
-    """The service's view of a valid incident form (select values become enum members)."""
-    values = {name: getattr(form, name).data for name in services.ITEM_FIELDS}
-    values["aspect"] = Aspect(values["aspect"])
-    values["threat_level"] = ThreatLevel(values["threat_level"])
-    values["source_kind"] = SourceKind(values["source_kind"]) if values["source_kind"] else None
-    values["source_reliability"] = values["source_reliability"] or None
-    return ItemData(**values)
-
-
 def _header_data(form: ReportHeaderForm) -> HeaderData:
     """The service's view of a valid header form."""
     return HeaderData(form.situation_level.data, form.summary.data, Classification(form.classification.data))
-
-
-def _field_error(form, err: ReportError) -> None:
-    """Put a service error on its field, or on the form as a whole."""
-    field = getattr(form, err.field, None) if err.field else None
-    if field is not None:
-        field.errors = [*field.errors, err.message]
-    else:
-        form.form_errors.append(err.message)
-
-
-def _changed_fields(form, current) -> list[str]:
-    """Labels of the fields whose stored value differs from what the stale form was based on."""
-    changed = []
-    for field in form:
-        if field.type in ("HiddenField", "CSRFTokenField") or not hasattr(current, field.name):
-            continue
-        stored = getattr(current, field.name)
-        stored = stored.value if hasattr(stored, "value") else stored
-        if stored != field.data and not (stored in (None, "") and field.data in (None, "")):
-            changed.append(field.label.text)
-    return changed
 
 
 def _today_for(region: Region) -> date:
@@ -137,8 +95,8 @@ def index():
         stmt = stmt.where(DailyReport.region_id == region.id).order_by(DailyReport.report_date.desc())
         page = db.paginate(stmt, page=page_arg(), per_page=current_app.config["PER_PAGE"], error_out=False)
         return render_template("reports/index_regency.html", page=page, region=region, today=_today_for(region))
-    province = _chosen_province()
-    day = _date_arg("tanggal") or _today_for(province)
+    province = chosen_province()
+    day = date_arg("tanggal") or _today_for(province)
     regencies = regencies_of(db.session, province)
     stmt = scope_classified(
         select(DailyReport).where(DailyReport.report_date == day, DailyReport.region_id.in_([r.id for r in regencies])),
@@ -161,40 +119,9 @@ def index():
         regencies=regencies,
         reports=reports,
         counts=counts,
-        provinces=_province_choices(),
+        provinces=province_choices(),
         levels=services.situation_levels(),
     )
-
-
-EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2100, 12, 31)
-
-
-def _date_arg(name: str) -> date | None:
-    """A YYYY-MM-DD query argument within 2000–2100, or None when absent, malformed or absurd."""
-    raw = request.args.get(name, "")
-    try:
-        value = date.fromisoformat(raw) if len(raw) == 10 else None
-    except ValueError:
-        return None
-    return value if value and EARLIEST_DATE <= value <= LATEST_DATE else None
-
-
-def _province_choices() -> list[Region]:
-    """Provinces the user may pick (all for administrators)."""
-    stmt = scope(select(Region).where(Region.kind == RegionKind.PROVINSI), current_user, Region.id)
-    return list(db.session.scalars(stmt.order_by(Region.code)))
-
-
-def _chosen_province() -> Region:
-    """The province a province-level page is about: the user's own, or the one chosen (?provinsi=63)."""
-    if current_user.region is not None:
-        return province_of(current_user.region)
-    code = request.args.get("provinsi", "")
-    provinces = _province_choices()
-    chosen = next((p for p in provinces if p.code == code), provinces[0] if provinces else None)
-    if chosen is None:
-        abort(404)
-    return chosen
 
 
 # ---------------------------------------------------------------- today / start / nihil
@@ -234,7 +161,7 @@ def start():
             report = services.start_report(db.session, current_user, region, form.report_date.data, _today_for(region))
         except ReportError as err:
             db.session.rollback()
-            _field_error(form, err)
+            field_error(form, err)
         else:
             db.session.commit()
             return redirect(url_for("reports.detail", report_id=report.id))
@@ -333,7 +260,7 @@ def save_header(report_id: int):
             status = 409
         except ReportError as err:
             db.session.rollback()
-            _field_error(form, err)
+            field_error(form, err)
             status = 422
         else:
             db.session.commit()
@@ -356,10 +283,10 @@ def item_create(report_id: int):
     form = _item_form(report)
     if form.validate_on_submit():
         try:
-            item = services.add_item(db.session, report, current_user, _item_data(form))
+            item = services.add_item(db.session, report, current_user, incident_data(form))
         except ReportError as err:
             db.session.rollback()
-            _field_error(form, err)
+            field_error(form, err)
         else:
             db.session.commit()
             if htmx.wants_fragment():
@@ -406,11 +333,11 @@ def item_edit(report_id: int, item_id: int):
     if not form.validate_on_submit():
         return _render_item_form(report, found, form, fragment, 422)
     try:
-        services.update_item(db.session, found, current_user, _item_data(form), version_value(form))
+        services.update_item(db.session, found, current_user, incident_data(form), version_value(form))
     except StaleEdit:
         db.session.rollback()
         fresh = _item_form(report, found, bound=False)
-        changed = _changed_fields(form, found)
+        changed = changed_fields(form, found)
         fresh.form_errors.append(
             "Kejadian ini baru saja diubah di tempat lain"
             + (f" (berubah: {', '.join(changed)})" if changed else "")
@@ -419,7 +346,7 @@ def item_edit(report_id: int, item_id: int):
         return _render_item_form(report, found, fresh, fragment, 409)
     except ReportError as err:
         db.session.rollback()
-        _field_error(form, err)
+        field_error(form, err)
         return _render_item_form(report, found, form, fragment, 422)
     db.session.commit()
     if fragment:
@@ -537,7 +464,7 @@ def return_(report_id: int):
             db.session, report, current_user, clock.utcnow(), form.reasons.data or [], form.note.data
         )
     except ReportError as err:
-        _field_error(form, err)
+        field_error(form, err)
         return _refuse(report, err, return_form=form)
     db.session.commit()
     return _finish(report, "Laporan dikembalikan ke operator.")

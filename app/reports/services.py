@@ -176,8 +176,14 @@ def save_header(session: Session, report: DailyReport, user: User, data: HeaderD
     session.flush()
 
 
-def _validate_item(session: Session, report_region: Region, report_date: date, data: ItemData) -> None:
-    """Domain checks the form cannot make: the kecamatan, the category and the date."""
+def validate_incident(
+    session: Session,
+    report_region: Region,
+    report_date: date,
+    data: ItemData,
+    late_date_message: str = "Tanggal kejadian tidak boleh sesudah tanggal laporan.",
+) -> None:
+    """Domain checks the form cannot make: the kecamatan, the category and the date (not after `report_date`)."""
     if data.kecamatan_id is not None:
         kecamatan = session.get(Region, data.kecamatan_id)
         if kecamatan is None or kecamatan.parent_id != report_region.id or kecamatan.kind != RegionKind.KECAMATAN:
@@ -187,12 +193,12 @@ def _validate_item(session: Session, report_region: Region, report_date: date, d
         if category is None or not category.active:
             raise ReportError("Pilih kategori isu dari daftar.", field="category_id")
     if data.occurred_date > report_date:
-        raise ReportError("Tanggal kejadian tidak boleh sesudah tanggal laporan.", field="occurred_date")
+        raise ReportError(late_date_message, field="occurred_date")
     if (data.latitude is None) != (data.longitude is None):
         raise ReportError("Isi lintang dan bujur bersama-sama, atau kosongkan keduanya.", field="latitude")
 
 
-def _apply_item(item: ReportItem, data: ItemData) -> None:
+def apply_incident(item, data: ItemData) -> None:
     """Copy the form's fields onto the item, trimming text."""
     for name in ITEM_FIELDS:
         value = getattr(data, name)
@@ -204,12 +210,12 @@ def _apply_item(item: ReportItem, data: ItemData) -> None:
 def add_item(session: Session, report: DailyReport, user: User, data: ItemData) -> ReportItem:
     """Add an incident to a draft or returned report (a nihil report stops being nihil)."""
     _require_editable(report, user)
-    _validate_item(session, report.region, report.report_date, data)
+    validate_incident(session, report.region, report.report_date, data)
     position = session.scalar(
         select(func.coalesce(func.max(ReportItem.position), 0)).where(ReportItem.report_id == report.id)
     )
     item = ReportItem(report=report, position=position + 1)
-    _apply_item(item, data)
+    apply_incident(item, data)
     report.nihil = False
     session.add(item)
     session.flush()
@@ -220,8 +226,8 @@ def update_item(session: Session, item: ReportItem, user: User, data: ItemData, 
     """Change an incident of a draft or returned report."""
     _require_editable(item.report, user)
     _check_version(item, version)
-    _validate_item(session, item.report.region, item.report.report_date, data)
-    _apply_item(item, data)
+    validate_incident(session, item.report.region, item.report.report_date, data)
+    apply_incident(item, data)
     session.flush()
 
 

@@ -49,7 +49,7 @@ def _add_item(page, title, what, aspect="Politik", threat="Sedang"):
 
 def test_operator_to_province_flow(browser, live_server, morning):
     operator = _log_in(browser, live_server, "operator")
-    operator.get_by_role("link", name="Laporan hari ini").click()
+    operator.get_by_role("link", name="Buat laporan hari ini").click()
     operator.get_by_role("button", name="Mulai laporan hari ini").click()
     expect(operator.get_by_role("heading", level=1)).to_contain_text("LAPSITDA Kab. Balangan")
     report_url = operator.url
@@ -110,3 +110,13 @@ def test_operator_to_province_flow(browser, live_server, morning):
         expect(history).to_contain_text(step)
     history.get_by_text(re.compile("Perubahan dari versi sebelumnya")).click()
     expect(history).to_contain_text("Siapa (pelaku/pihak)")
+
+    # The compliance board shows today's Balangan report as on time; a click opens its summary.
+    analyst.get_by_role("navigation", name="Menu utama").get_by_role("link", name="Kepatuhan").click()
+    balangan = analyst.locator("#board-grid tbody tr").filter(has_text="Kab. Balangan")
+    today_cell = balangan.locator("td.cell").last
+    expect(today_cell).to_contain_text("Tepat waktu")
+    today_cell.get_by_role("link").click()
+    expect(analyst.locator("#board-detail")).to_contain_text("Terverifikasi")
+    expect(analyst.locator("#board-detail").get_by_role("link", name="Buka laporan")).to_be_visible()
+    assert "/laporan/kepatuhan" in analyst.url  # the panel loaded in place
