@@ -77,13 +77,22 @@ def _export(kind: str):
             "Persempit rentang tanggal atau wilayah.".replace(",", ".")
         )
         return render_template("reports/search.html", form=form, page=None, valid=False, query=""), 422
-    rows = db.session.execute(stmt.execution_options(yield_per=1000))
     name = _filename(wanted, kind)
-    chunks = csv_chunks(rows) if kind == "csv" else xlsx_chunks(rows)
+    chunks = csv_chunks(_stream(stmt)) if kind == "csv" else xlsx_chunks(_stream(stmt))
     mimetype = "text/csv; charset=utf-8" if kind == "csv" else XLSX_TYPE
     response = Response(stream_with_context(chunks), mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _stream(stmt):
+    """Rows of `stmt` from a connection of the export's own, read 1,000 at a time.
+
+    The streamed response outlives the request's session (on PostgreSQL a server-side cursor
+    would vanish with it), so the generator holds its own connection until the last row.
+    """
+    with db.engine.connect() as connection:
+        yield from connection.execution_options(stream_results=True, yield_per=1000).execute(stmt)
 
 
 def _filename(wanted: ItemFilter, kind: str) -> str:
