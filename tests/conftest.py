@@ -2,12 +2,14 @@
 
 import os
 import shutil
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
-from app import create_app
+from app import clock, create_app
 from app.auth.models import Role, User
 from app.auth.services import UserData, create_user
 from app.extensions import db
@@ -133,6 +135,19 @@ def auth(client, users):
         return client
 
     return _login
+
+
+@pytest.fixture
+def pin_clock(monkeypatch):
+    """Pin app.clock to a local time of today in a zone: `pin_clock(9, 0)` → that moment in UTC."""
+
+    def pin(hour: int, minute: int = 0, zone: str = "Asia/Makassar") -> datetime:
+        local = ZoneInfo(zone)
+        fixed = datetime.combine(datetime.now(local).date(), time(hour, minute), local).astimezone(UTC)
+        monkeypatch.setattr(clock, "utcnow", lambda: fixed)
+        return fixed
+
+    return pin
 
 
 def get_user(app, username: str) -> User:

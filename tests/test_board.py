@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event, select
 
-from app import clock
 from app.extensions import db
 from app.regions.models import Office
 from app.reports import services
@@ -22,12 +21,9 @@ WITA = ZoneInfo("Asia/Makassar")
 
 
 @pytest.fixture
-def at_one_pm(monkeypatch):
-    """Freeze the clock at 13:00 WITA today (after the default noon deadline)."""
-    today = datetime.now(WITA).date()
-    fixed = datetime.combine(today, time(13, 0), WITA).astimezone(UTC)
-    monkeypatch.setattr(clock, "utcnow", lambda: fixed)
-    return fixed
+def at_one_pm(pin_clock):
+    """13:00 WITA today (after the default noon deadline)."""
+    return pin_clock(13, 0)
 
 
 def _submit(app, report_id, local: datetime):
@@ -73,10 +69,9 @@ def test_board_judges_each_regency_day(app, users, at_one_pm):
     assert board.totals.expected == 13 * 7
 
 
-def test_before_the_deadline_today_is_pending_and_not_expected(app, users, monkeypatch):
-    today = datetime.now(WITA).date()
-    morning = datetime.combine(today, time(10, 0), WITA).astimezone(UTC)
-    monkeypatch.setattr(clock, "utcnow", lambda: morning)
+def test_before_the_deadline_today_is_pending_and_not_expected(app, users, pin_clock):
+    morning = pin_clock(10, 0)
+    today = morning.astimezone(WITA).date()
     rows, _ = _board(app, morning)
     assert dict(rows["63.11"].cells)[today].state == CellState.PENDING
     assert rows["63.11"].rates.expected == 6

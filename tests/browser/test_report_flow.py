@@ -2,13 +2,10 @@
 the report, the operator fixes and resubmits, the province verifies."""
 
 import re
-from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
-
-from app import clock
 
 from ..conftest import PASSWORD
 
@@ -17,12 +14,9 @@ WITA = ZoneInfo("Asia/Makassar")
 
 
 @pytest.fixture
-def morning(monkeypatch):
-    """Pin the clock to 09:00 WITA today, so the report is on time whenever the suite runs."""
-    today = datetime.now(WITA).date()
-    fixed = datetime.combine(today, time(9, 0), WITA).astimezone(UTC)
-    monkeypatch.setattr(clock, "utcnow", lambda: fixed)
-    return fixed
+def morning(pin_clock):
+    """09:00 WITA today, so the report is on time whenever the suite runs."""
+    return pin_clock(9, 0)
 
 
 def _log_in(browser, base, username):
