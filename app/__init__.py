@@ -25,6 +25,8 @@ from .auth.routes import bp as auth_bp
 from .dashboard.routes import bp as dashboard_bp
 from .extensions import csrf, db, login_manager, migrate
 from .lapsus.routes import bp as lapsus_bp
+from .meetings.followup_routes import bp as followups_bp
+from .meetings.routes import bp as meetings_bp
 from .regions.routes import bp as regions_bp
 from .reports.board_routes import bp as board_bp
 from .reports.category_routes import bp as categories_bp
@@ -81,6 +83,8 @@ def _register_blueprints(app: Flask) -> None:
         recap_bp,
         search_bp,
         lapsus_bp,
+        meetings_bp,
+        followups_bp,
         categories_bp,
         regions_bp,
         auditlog_bp,

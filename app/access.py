@@ -32,6 +32,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "lapsus.view": EVERYONE,
     "lapsus.file": frozenset({Role.OPERATOR}),
     "lapsus.acknowledge": frozenset({Role.ADMIN, Role.PROVINSI}),
+    "meetings.view": EVERYONE,
+    "meetings.manage": frozenset({Role.ADMIN, Role.PROVINSI, Role.FASILITATOR}),
+    "meetings.reopen": ADMIN_ONLY,
 }
 
 

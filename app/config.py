@@ -38,6 +38,8 @@ PASSWORD_MAX_LENGTH = 128
 PASSWORD_HASH_METHOD = "scrypt"
 
 MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+# Scans of signed attendance lists.
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 PER_PAGE = 50
 # The situasi umum scale of a daily report, level 1 first.
 SITUATION_LEVELS = ("Kondusif", "Waspada", "Siaga", "Awas")

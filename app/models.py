@@ -3,11 +3,17 @@
 from .audit import AuditLog
 from .auth.models import User
 from .lapsus.models import SpecialReport
+from .meetings.models import AgendaItem, Attendance, FollowUp, Meeting, Participant
 from .regions.models import Office, Region
 from .reports.models import DailyReport, IssueCategory, ReportEvent, ReportItem
 
 __all__ = [
+    "AgendaItem",
+    "Attendance",
     "AuditLog",
+    "FollowUp",
+    "Meeting",
+    "Participant",
     "DailyReport",
     "IssueCategory",
     "Office",

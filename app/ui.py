@@ -23,6 +23,8 @@ NAV = (
     ("Kepatuhan", "board.index", "reports.board"),
     ("Rekap", "recap.index", "reports.recap"),
     ("LAPSUS", "lapsus.index", "lapsus.view"),
+    ("Rapat", "meetings.index", "meetings.view"),
+    ("Tindak lanjut", "followups.index", "meetings.view"),
     ("Cari", "search.index", "reports.view"),
     ("Wilayah", "regions.index", "regions.view"),
     ("Pengguna", "auth.users", "users.manage"),

@@ -11,6 +11,7 @@ from ..audit import AuditLog
 from ..auth.models import Role, User
 from ..lapsus.models import SpecialReport
 from ..lapsus.services import pending_for
+from ..meetings.services import overdue_count
 from ..regions.models import Region, RegionKind
 from ..reports.models import DailyReport
 from ..reports.services import find_report
@@ -31,6 +32,7 @@ class Home:
     pending_lapsus: list[SpecialReport] = field(default_factory=list)
     today_report: DailyReport | None = None
     today: date | None = None
+    overdue_follow_ups: int = 0
 
 
 def greeting_for(hour: int) -> str:
@@ -65,6 +67,8 @@ def build_home(session: Session, user: User, default_zone: str) -> Home:
         home.contacts = _contacts(session, [r.id for r in home.regions] + [user.region.id])
     if user.role in (Role.ADMIN, Role.PROVINSI):
         home.pending_lapsus = pending_for(session, user.region)
+    if user.region is not None:
+        home.overdue_follow_ups = overdue_count(session, user.region, now.date())
     if user.role == Role.OPERATOR and user.region is not None:
         home.today = now.date()
         home.today_report = find_report(session, user.region.id, home.today)

@@ -202,7 +202,7 @@ def apply_incident(item, data: ItemData) -> None:
     """Copy the form's fields onto the item, trimming text."""
     for name in ITEM_FIELDS:
         value = getattr(data, name)
-        if isinstance(value, str):
+        if type(value) is str:  # enum members are strings too: keep them as they are
             value = value.strip() or None
         setattr(item, name, value)
 

@@ -1,0 +1,1 @@
+"""Rapat koordinasi: meetings, attendance, minutes and follow-ups."""
