@@ -452,7 +452,8 @@ def test_minutes_autosave_follow_up_from_a_conclusion_and_prints(app, users):
     )
     assert stale.status_code == 409
     page = client.get(f"/rapat/{meeting_id}/notulen?kesimpulan=2").get_data(as_text=True)
-    assert "Sosialisasi netralitas ASN</textarea>" in page
+    assert re.search(r"<textarea[^>]*id=\"description\"[^>]*>\s*Sosialisasi netralitas ASN</textarea>", page)
+    assert 'name="conclusion" value="Sosialisasi netralitas ASN"' in page
     with app.app_context():
         balangan = str(region("63.11").id)
     added = client.post(

@@ -595,12 +595,15 @@ def _discussions(meeting: Meeting) -> tuple[dict[int, str], list[str]]:
 def minutes(meeting_id: int):
     """The minutes: discussion per agenda item, conclusions, recommendations, closing; autosaved."""
     meeting = load_meeting(meeting_id)
+    lines = services.conclusion_lines(meeting)
+    picked = request.args.get("kesimpulan", "")
+    line = lines[int(picked) - 1] if picked.isdigit() and 1 <= int(picked) <= len(lines) else None
     return render_template(
         "meetings/minutes.html",
         **_context(
             meeting,
             form=_minutes_form(meeting, bound=False),
-            follow_up_form=_follow_up_form(meeting, bound=False),
+            follow_up_form=_follow_up_form(meeting, bound=False, description=line, conclusion=line),
             lines=services.conclusion_lines(meeting),
             counts=services.count_attendance(list(meeting.attendance)),
         ),
