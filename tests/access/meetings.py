@@ -46,14 +46,24 @@ def setup(app, _users):
     with app.app_context():
         facilitator = user("fasilitator")
         starts = datetime.now(UTC) + timedelta(days=1)
-        data = MeetingData(title="Rakor uji", kind=MeetingKind.RAKOR_KEWASPADAAN, starts_at=starts, ends_at=None,
-                           place="Aula")
+        data = MeetingData(
+            title="Rakor uji", kind=MeetingKind.RAKOR_KEWASPADAAN, starts_at=starts, ends_at=None, place="Aula"
+        )
         meeting = services.create_meeting(db.session, facilitator, region("63.11"), data)
         item = services.add_agenda(db.session, meeting, facilitator, "Pembukaan", None)
         person = PersonData("Budi", "Kasat", "Polres", "polri", Sex.L, None)
         row = services.add_new_attendee(db.session, meeting, facilitator, person)
-        follow_up = services.add_follow_up(db.session, meeting, facilitator, FollowUpData(
-            "Patroli", "Polres", meeting.region_id, date.today() + timedelta(days=7)))
+        follow_up = services.add_follow_up(
+            db.session,
+            meeting,
+            facilitator,
+            FollowUpData("Patroli", "Polres", meeting.region_id, date.today() + timedelta(days=7)),
+        )
         db.session.commit()
-        return {"meeting_id": meeting.id, "agenda_id": item.id, "row_id": row.id, "kind": "csv",
-                "follow_up_id": follow_up.id}
+        return {
+            "meeting_id": meeting.id,
+            "agenda_id": item.id,
+            "row_id": row.id,
+            "kind": "csv",
+            "follow_up_id": follow_up.id,
+        }
