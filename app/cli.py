@@ -78,8 +78,9 @@ def seed_demo_command(if_empty: bool, force: bool, days: int):
             account_services.create_user(db.session, username, data, demo.DEMO_PASSWORD, must_change=False)
         demo.seed_offices(db.session)
         made = demo.seed_reports(db.session, days=days)
+        meetings = demo.seed_meetings(db.session)
         db.session.commit()
-        click.echo(f"Data demo: {made} laporan harian untuk {days + 1} hari terakhir.")
+        click.echo(f"Data demo: {made} laporan harian untuk {days + 1} hari terakhir, {meetings} rapat.")
     _print_demo_accounts()
 
 

@@ -259,8 +259,22 @@ def seed_accounts(session: Session, rng: random.Random) -> dict[int, User]:
 
 
 def seed_offices(session: Session) -> None:
-    """Letterhead details of the Kalimantan Selatan office, so printed recaps have a signature block."""
+    """Letterhead details of the Kalsel and Balangan offices, so printed letters have a signature block."""
     kalsel = session.scalars(select(Region).where(Region.code == "63")).one()
+    balangan = session.scalars(select(Region).where(Region.code == "63.11")).one()
+    if session.scalars(select(Office).where(Office.region_id == balangan.id)).first() is None:
+        session.add(
+            Office(
+                region=balangan,
+                name="Badan Kesatuan Bangsa dan Politik",
+                city="Paringin",
+                head_name="Drs. H. Rahmat Hidayat",
+                head_nip="196801011990031001",
+                head_title="Kepala Badan",
+                report_deadline=time(12, 0),
+                report_grace_minutes=0,
+            )
+        )
     if session.scalars(select(Office).where(Office.region_id == kalsel.id)).first() is None:
         session.add(
             Office(
@@ -383,3 +397,104 @@ def _review(session, rng, report, analyst, submitted, now, day, today) -> None:
         return
     if rng.random() < 0.9:
         report_services.verify_report(session, report, analyst, reviewed)
+
+
+PEOPLE = (
+    ("AKBP Yudha Pranata", "Kapolres", "Polres Balangan", "polri", "L"),
+    ("Letkol Inf. Arif Budiman", "Dandim", "Kodim 1001", "tni", "L"),
+    ("Drs. Fahrurrazi", "Kepala Kejaksaan Negeri", "Kejari Balangan", "kejaksaan", "L"),
+    ("H. Mukhlis", "Ketua", "FKUB Balangan", "fkub", "L"),
+    ("Hj. Siti Normah", "Ketua", "FKDM Balangan", "fkdm", "P"),
+    ("Dewi Lestari", "Komisioner", "KPU Balangan", "penyelenggara", "P"),
+    ("Rahmadi", "Ketua", "Bawaslu Balangan", "penyelenggara", "L"),
+    ("Hendra Saputra", "Camat", "Kecamatan Paringin", "pemdes", "L"),
+    ("Nurul Hidayah", "Wartawan", "Radar Banjarmasin", "media", "P"),
+    ("Ustadz Abdullah", "Tokoh agama", "MUI Balangan", "tokoh_agama", "L"),
+)
+
+
+def seed_meetings(session: Session) -> int:
+    """Two coordination meetings of Kab. Balangan: last month's (final, with follow-ups) and next week's."""
+    from .meetings import services as meeting_services
+    from .meetings.models import Meeting, MeetingKind, Sex
+    from .meetings.services import FollowUpData, MeetingData, MinutesData, PersonData
+
+    if session.scalar(select(Meeting.id).limit(1)) is not None:
+        return 0
+    facilitator = account_services.find_by_username(session, "fasilitator.balangan")
+    balangan = session.scalars(select(Region).where(Region.code == "63.11")).one()
+    audit.set_actor(session, actor_for(facilitator, via="demo"))
+    zone = ZoneInfo(balangan.timezone)
+    today = clock.local_today(balangan.timezone)
+    last = meeting_services.create_meeting(
+        session,
+        facilitator,
+        balangan,
+        MeetingData(
+            "Rakor Tim Kewaspadaan Dini Kabupaten Balangan",
+            MeetingKind.RAKOR_KEWASPADAAN,
+            datetime.combine(today - timedelta(days=21), time(9, 0), zone),
+            datetime.combine(today - timedelta(days=21), time(12, 0), zone),
+            "Aula Kantor Kesbangpol Balangan",
+            "Badan Kesbangpol Kab. Balangan",
+            "Drs. H. Rahmat Hidayat",
+            "Kepala Badan Kesbangpol",
+            "196801011990031001",
+            "Siti Rahmah",
+            "Fasilitator Tim Kewaspadaan Dini",
+            None,
+        ),
+    )
+    for title, presenter in (
+        ("Pembukaan", "Kepala Badan Kesbangpol"),
+        ("Situasi kamtibmas menjelang pilkada", "Kapolres"),
+        ("Kesiapan penyelenggaraan", "KPU dan Bawaslu"),
+    ):
+        meeting_services.add_agenda(session, last, facilitator, title, presenter)
+    for name, jabatan, instansi, unsur, sex in PEOPLE:
+        row = meeting_services.add_new_attendee(
+            session, last, facilitator, PersonData(name, jabatan, instansi, unsur, Sex(sex), None)
+        )
+        meeting_services.set_present(session, row, facilitator, name != "Rahmadi")
+    meeting_services.save_minutes(
+        session,
+        last,
+        facilitator,
+        MinutesData(
+            "Rapat dibuka oleh Kepala Badan Kesbangpol pukul 09.10 WITA.",
+            "1. Patroli gabungan TNI/Polri menjelang hari tenang\n2. Sosialisasi netralitas ASN di setiap kecamatan\n"
+            "3. Pengisian kuesioner kerawanan pilkada oleh peserta",
+            "Perkuat deteksi dini di desa rawan politik uang.",
+            "Rapat ditutup pukul 11.45 WITA.",
+            "Bulan depan, membahas evaluasi pelaksanaan pilkada.",
+        ),
+        {last.agenda[1].id: ("Kapolres: situasi kondusif; ada laporan pembagian sembako di dua desa.")},
+        None,
+    )
+    for description, responsible, days in (
+        ("Patroli gabungan menjelang hari tenang", "Polres Balangan", -3),
+        ("Sosialisasi netralitas ASN", "BKPSDM Kab. Balangan", 10),
+    ):
+        meeting_services.add_follow_up(
+            session,
+            last,
+            facilitator,
+            FollowUpData(description, responsible, balangan.id, today + timedelta(days=days), conclusion=description),
+        )
+    meeting_services.finalize(session, last, facilitator, clock.utcnow())
+    upcoming = meeting_services.create_meeting(
+        session,
+        facilitator,
+        balangan,
+        MeetingData(
+            "Rakor Penanganan Konflik Sengketa Lahan",
+            MeetingKind.RAKOR_KONFLIK,
+            datetime.combine(today + timedelta(days=7), time(9, 0), zone),
+            None,
+            "Ruang Rapat Sekretariat Daerah",
+            "Badan Kesbangpol Kab. Balangan",
+        ),
+    )
+    meeting_services.add_agenda(session, upcoming, facilitator, "Kronologi sengketa lahan PT–warga", "Camat Juai")
+    session.flush()
+    return 2
