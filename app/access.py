@@ -21,6 +21,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "users.manage": ADMIN_ONLY,
     "audit.view": ADMIN_ONLY,
     "regions.view": frozenset({Role.ADMIN, Role.PROVINSI}),
+    "settings.view": frozenset({Role.ADMIN, Role.PROVINSI}),
     "reports.view": EVERYONE,
     "reports.file": frozenset({Role.OPERATOR}),
     "reports.review": frozenset({Role.ADMIN, Role.PROVINSI}),
@@ -35,6 +36,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "meetings.view": EVERYONE,
     "meetings.manage": frozenset({Role.ADMIN, Role.PROVINSI, Role.FASILITATOR}),
     "meetings.reopen": ADMIN_ONLY,
+    "surveys.view": EVERYONE,
+    "surveys.design": frozenset({Role.ADMIN, Role.PROVINSI}),
+    "surveys.enter": frozenset({Role.ADMIN, Role.PROVINSI, Role.FASILITATOR}),
 }
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import JSON, Index, String, event, inspect, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column, object_session
 
 from . import clock
 from .extensions import db
@@ -230,7 +230,7 @@ def _prepare_audit(session: Session, _context, _instances) -> None:
 
 @event.listens_for(Session, "after_flush")
 def _audit_flushed_changes(session: Session, _context) -> None:
-    """Write one audit row per created, changed or deleted object, inside the flushing transaction."""
+    """Write one audit row per created or changed object, inside the flushing transaction."""
     actor = current_actor(session)
     rows = []
     for obj in session.new:
@@ -243,7 +243,16 @@ def _audit_flushed_changes(session: Session, _context) -> None:
         changes = _diff(obj, old_values.get(id(obj), {}))
         if changes:
             rows.append(_row(obj, "update", changes, actor))
-    for obj in session.deleted:
-        rows.append(_row(obj, "delete", _snapshot(obj), actor))
     if rows:
         session.connection().execute(AuditLog.__table__.insert(), rows)
+
+
+@event.listens_for(db.Model, "after_delete", propagate=True)
+def _audit_deleted(_mapper, connection, target) -> None:
+    """Deletions are caught per row: objects removed from a delete-orphan collection never pass through
+    `session.deleted`, so a session-level hook would miss them."""
+    if isinstance(target, AuditLog):
+        return
+    session = object_session(target)
+    actor = current_actor(session) if session is not None else SYSTEM
+    connection.execute(AuditLog.__table__.insert(), [_row(target, "delete", _snapshot(target), actor)])

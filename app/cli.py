@@ -9,7 +9,7 @@ from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from . import audit, demo
+from . import audit, clock, demo
 from .audit import Actor
 from .auth import services as account_services
 from .auth.models import Role, User
@@ -18,6 +18,7 @@ from .extensions import db
 from .regions.models import Region
 from .regions.services import ImportResult, import_regions_csv, load_built_in
 from .reports.seed import load_issue_categories
+from .surveys.services import load_examples
 
 DEMO_USERS = (
     ("admin", "Administrator Sistem", Role.ADMIN, None, "Administrator"),
@@ -51,10 +52,13 @@ def init_db_command():
     _cli_actor()
     result = load_built_in(db.session)
     categories = load_issue_categories(db.session)
+    examples = load_examples(db.session, clock.utcnow())
     db.session.commit()
     _report(result)
     if categories:
         click.echo(f"Kategori isu: {categories} baru.")
+    if examples:
+        click.echo(f"Templat kuesioner contoh: {examples} baru.")
     click.echo("Basis data siap.")
 
 

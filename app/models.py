@@ -6,8 +6,15 @@ from .lapsus.models import SpecialReport
 from .meetings.models import AgendaItem, Attendance, FollowUp, Meeting, Participant
 from .regions.models import Office, Region
 from .reports.models import DailyReport, IssueCategory, ReportEvent, ReportItem
+from .surveys.models import Answer, Dimension, Question, Response, Round, Survey
 
 __all__ = [
+    "Answer",
+    "Dimension",
+    "Question",
+    "Response",
+    "Round",
+    "Survey",
     "AgendaItem",
     "Attendance",
     "AuditLog",

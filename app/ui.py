@@ -24,12 +24,22 @@ NAV = (
     ("Rekap", "recap.index", "reports.recap"),
     ("LAPSUS", "lapsus.index", "lapsus.view"),
     ("Rapat", "meetings.index", "meetings.view"),
-    ("Tindak lanjut", "followups.index", "meetings.view"),
+    ("Kuesioner", "surveys.index", "surveys.view"),
     ("Cari", "search.index", "reports.view"),
-    ("Wilayah", "regions.index", "regions.view"),
-    ("Pengguna", "auth.users", "users.manage"),
-    ("Kategori isu", "categories.index", "categories.manage"),
-    ("Log audit", "auditlog.index", "audit.view"),
+    ("Pengaturan", "dashboard.settings", "settings.view"),
+)
+# Pages reached through "Pengaturan", with the permission each needs.
+SETTINGS_PAGES = (
+    ("Pengguna", "Akun, peran dan wilayah; atur ulang kata sandi.", "auth.users", "users.manage"),
+    ("Wilayah", "Provinsi, kabupaten/kota dan kecamatan dengan kode Kemendagri.", "regions.index", "regions.view"),
+    (
+        "Batas waktu dan kop surat",
+        "Batas waktu laporan harian dan kop surat provinsi.",
+        "board.settings",
+        "reports.settings",
+    ),
+    ("Kategori isu", "Kategori kejadian yang dipilih operator.", "categories.index", "categories.manage"),
+    ("Log audit", "Setiap perubahan data dan peristiwa masuk/keluar.", "auditlog.index", "audit.view"),
 )
 MAX_PAGE = 100_000
 

@@ -80,11 +80,11 @@ def test_another_regions_page_is_not_found(app, users, visitor, code, status):
 
 
 def test_navigation_shows_only_what_the_role_may_use(app, users):
-    common = {"Beranda", "Laporan harian", "LAPSUS", "Cari"}
+    common = {"Beranda", "Laporan harian", "LAPSUS", "Rapat", "Kuesioner", "Cari"}
     province = {"Kepatuhan", "Rekap"}
     expectations = {
-        "admin": common | province | {"Pengguna", "Wilayah", "Kategori isu", "Log audit"},
-        "analis": common | province | {"Wilayah"},
+        "admin": common | province | {"Pengaturan"},
+        "analis": common | province | {"Pengaturan"},
         "operator": common | {"Laporan hari ini"},
         "fasilitator": common,
         "pimpinan": common | province,

@@ -353,6 +353,11 @@ def test_delete_item_with_htmx_returns_empty(app, auth):
     response = auth("operator").post(f"/laporan/{report_id}/kejadian/{item.id}/hapus", headers={"HX-Request": "true"})
     assert response.status_code == 200 and response.get_data() == b""
     assert len(get_report(app, report_id).items) == 1
+    with app.app_context():
+        deleted = db.session.scalars(
+            select(AuditLog).where(AuditLog.entity == "report_items", AuditLog.action == "delete")
+        ).one()
+        assert deleted.entity_id == item.id and deleted.username == "operator" and deleted.changes["title"]
 
 
 def test_item_of_another_report_is_404(app, users, auth):

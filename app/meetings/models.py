@@ -134,7 +134,7 @@ class AgendaItem(db.Model):
     @property
     def audit_region_id(self) -> int:
         """Audit rows belong to the meeting's region."""
-        return self.meeting.region_id
+        return self.meeting.region_id if self.meeting else None
 
 
 class Participant(db.Model):
@@ -180,7 +180,7 @@ class Attendance(db.Model):
     @property
     def audit_region_id(self) -> int:
         """Audit rows belong to the meeting's region."""
-        return self.meeting.region_id
+        return self.meeting.region_id if self.meeting else None
 
 
 class FollowUp(db.Model):

@@ -27,6 +27,7 @@ from ..forms import options
 from ..regions.models import government_line
 from ..regions.services import office_for
 from ..reports.forms import NoteForm
+from ..surveys.models import Round
 from ..ui import page_arg
 from ..uploads import UploadError, open_stored, store
 from . import services
@@ -213,8 +214,10 @@ def detail(meeting_id: int):
     """The meeting: plan, agenda, attendance counts, follow-ups, and the next steps."""
     meeting = load_meeting(meeting_id)
     counts = services.count_attendance(list(meeting.attendance))
+    rounds = db.session.scalars(select(Round).where(Round.meeting_id == meeting.id).order_by(Round.id)).all()
     return render_template(
         "meetings/detail.html",
+        rounds=rounds,
         **_context(meeting, counts=counts, agenda_form=AgendaForm(formdata=None), note_form=NoteForm(formdata=None)),
     )
 

@@ -272,7 +272,7 @@ class ReportItem(IncidentFields, db.Model):
     @property
     def audit_region_id(self) -> int:
         """Audit rows about an item belong to its report's region."""
-        return self.report.region_id
+        return self.report.region_id if self.report else None
 
 
 class ReportEvent(db.Model):
@@ -301,4 +301,4 @@ class ReportEvent(db.Model):
     @property
     def audit_region_id(self) -> int:
         """Audit rows about a review step belong to the report's region."""
-        return self.report.region_id
+        return self.report.region_id if self.report else None

@@ -16,6 +16,7 @@ ROWS = {
     ("auth.user_set_active", "POST"): only({"admin": 302}),
     ("auth.user_reset_password", "POST"): only({"admin": 200}),
     ("dashboard.index", "GET"): everyone(200),
+    ("dashboard.settings", "GET"): only({"admin": 200, "analis": 200}),
     ("regions.index", "GET"): only({"admin": 200, "analis": 200}),
     ("regions.detail", "GET"): only({"admin": 200, "analis": 200}),
     ("auditlog.index", "GET"): only({"admin": 200}),

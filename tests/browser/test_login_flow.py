@@ -27,7 +27,9 @@ def test_operator_logs_in_and_sees_their_home_page(page, live_server):
     expect(page.locator(".lead")).to_contain_text("WITA")
     expect(page.get_by_role("heading", name="Kecamatan di Kab. Balangan")).to_be_visible()
     nav = page.get_by_role("navigation", name="Menu utama")
-    expect(nav.get_by_role("link")).to_have_text(["Beranda", "Laporan hari ini", "Laporan harian", "LAPSUS", "Cari"])
+    expect(nav.get_by_role("link")).to_have_text(
+        ["Beranda", "Laporan hari ini", "Laporan harian", "LAPSUS", "Rapat", "Kuesioner", "Cari"]
+    )
     assert errors == []  # no CSP violation, no script error
 
 
@@ -42,7 +44,8 @@ def test_wrong_password_keeps_the_username_and_says_why(page, live_server):
 
 def test_admin_filters_users_with_htmx_and_deactivates_one_inline(page, live_server):
     _log_in(page, live_server, "admin")
-    page.get_by_role("navigation", name="Menu utama").get_by_role("link", name="Pengguna").click()
+    page.get_by_role("navigation", name="Menu utama").get_by_role("link", name="Pengaturan").click()
+    page.get_by_role("link", name="Pengguna").click()
     rows = page.locator("#user-table tbody tr")
     expect(rows).to_have_count(7)
     page.get_by_label("Cari").fill("tanah laut")

@@ -1,0 +1,1 @@
+"""Kuesioner: questionnaire templates, rounds, and fast entry of paper forms."""
