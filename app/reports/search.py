@@ -1,102 +1,174 @@
-"""Search and filters over report items: safe full-text terms, and the scoped, filtered statement."""
+"""Search and filters over report items: safe full-text terms, the database's match condition, the scoped statement.
+
+What the user types never reaches the search engine as typed: it is cut into lower-case word tokens
+(letters and digits only), and each token is quoted (FTS5) or written bare (tsquery), so quotes,
+operators, `*`, `NEAR`, `-`, `:` and parentheses carry no meaning.
+"""
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import Select, column, select, table, text
-from sqlalchemy.orm import Session, aliased, contains_eager
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, column, func, literal_column, select, table
+from sqlalchemy.orm import Session, contains_eager
 
 from ..access import scope_classified
 from ..auth.models import Role, User
 from ..regions.models import Region
-from .models import Aspect, DailyReport, IssueCategory, ReportItem, ReportStatus, ThreatLevel
+from ..regions.services import subtree_condition
+from .models import Aspect, DailyReport, ReportItem, ReportStatus, ThreatLevel
 
-# Letters and digits only: quotes, operators, '*', ':' and the like never reach the search engine.
+# Letters and digits: the underscore is a word character for `\w` but a separator for us.
 WORD = re.compile(r"[^\W_]+")
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 40
+# Terms that look like (the start of) a scope token: p63, k6311.
+SCOPE_LIKE = re.compile(r"[pk]\d+")
+# Shorter terms match whole words only: a one- or two-letter prefix would expand to half the vocabulary.
+MIN_PREFIX = 3
+# Counting every match of a national search costs a scan; past this many the page says "more than", and
+# the matches are found by walking the reports newest first instead of being sorted (see ItemPage).
+COUNT_LIMIT = 5_000
 SEARCH_TABLE = table("report_item_search", column("rowid"))
-Kecamatan = aliased(Region, name="kecamatan")
+SEARCH_VECTOR = literal_column("report_items.search_vector")
+# The item's own text an excerpt may come from (never the informant: exports hide it, so excerpts do too).
+EXCERPT_FIELDS = ("what", "actors", "how", "why", "desa", "analysis", "prediction", "steps_taken", "recommendation")
+EXCERPT_LENGTH = 180
 
 
-@dataclass
+@dataclass(frozen=True)
 class ItemFilter:
-    """What the user asked for; every field optional."""
+    """What the user asked for; every field optional. `region` is a kab/kota or a province in their scope."""
 
     text: str = ""
     date_from: date | None = None
     date_to: date | None = None
-    region_id: int | None = None
+    region: Region | None = None
     aspect: Aspect | None = None
     category_id: int | None = None
     threat: ThreatLevel | None = None
     status: ReportStatus | None = None
 
 
-def search_terms(text_: str) -> list[str]:
-    """Lower-case word tokens of the user's text, de-duplicated, at most eight, each at most 40 characters."""
+# ---------------------------------------------------------------- terms (pure)
+
+
+def search_terms(text: str) -> list[str]:
+    """Lower-case word tokens of the user's text, de-duplicated, at most eight of at most 40 characters."""
     terms: list[str] = []
-    for token in WORD.findall(text_.lower()):
-        token = token[:MAX_TERM_LENGTH]
-        if token not in terms:
-            terms.append(token)
-        if len(terms) == MAX_TERMS:
-            break
+    for match in WORD.finditer(unicodedata.normalize("NFKC", text).lower()):
+        term = match.group()[:MAX_TERM_LENGTH]
+        if term not in terms:
+            terms.append(term)
+            if len(terms) == MAX_TERMS:
+                break
     return terms
 
 
-def scope_token(user: User) -> str | None:
-    """The index token of the user's scope: p63 for a province, k6311 for a regency, None for all."""
-    if user.role == Role.ADMIN or user.region is None:
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    """One character lower-cased without its accents ('É' → 'e'); unchanged when that is not one character."""
+    bare = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+    bare = unicodedata.normalize("NFC", bare).lower()
+    return bare if len(bare) == 1 else char
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, character for character (positions in the result match the original)."""
+    return "".join(map(_fold_char, text))
+
+
+def region_token(region: Region | None) -> str | None:
+    """The index token of a region: p63 for a province, k6311 for a kabupaten/kota, None otherwise."""
+    if region is None:
         return None
-    code = user.region.code
-    return f"p{code}" if user.region.is_province else f"k{code.replace('.', '')}"
+    if region.is_province:
+        return f"p{region.code}"
+    return f"k{region.code.replace('.', '')}" if region.is_regency else None
+
+
+def _is_prefix(term: str) -> bool:
+    """Whether a term matches the words it begins (else only itself)."""
+    return len(term) >= MIN_PREFIX
 
 
 def fts5_query(terms: list[str], token: str | None = None) -> str:
-    """An FTS5 MATCH expression: every term as a prefix, and the scope token in the scope column."""
-    parts = [f'"{term}"*' for term in terms]
+    """An FTS5 MATCH expression: every term (as a prefix) in the text, the scope token in `scope`."""
+    parts = []
+    for term in terms:
+        phrase = f'"{term}"*' if _is_prefix(term) else f'"{term}"'
+        # Only a term that could hit a scope token is kept to the text columns: a column filter makes
+        # FTS5 read positions, which costs on frequent words.
+        parts.append("{title body} : " + phrase if SCOPE_LIKE.fullmatch(term) else phrase)
     if token:
         parts.append(f'scope : "{token}"')
     return " AND ".join(parts)
 
 
 def ts_query(terms: list[str], token: str | None = None) -> str:
-    """A PostgreSQL to_tsquery expression with the same meaning."""
-    parts = [f"{term}:*" for term in terms]
+    """A PostgreSQL to_tsquery('simple', …) expression with the same meaning.
+
+    The 'simple' configuration keeps accents, so a term typed with accents also looks for its bare form.
+    """
+    parts = []
+    for term in terms:
+        star = ":*" if _is_prefix(term) else ""
+        bare = fold(term)
+        same = bare == term or not WORD.fullmatch(bare)
+        parts.append(f"{term}{star}" if same else f"({term}{star} | {bare}{star})")
     if token:
         parts.append(token)
     return " & ".join(parts)
 
 
-def _text_condition(session: Session, terms: list[str], token: str | None):
-    """The full-text condition for the session's database."""
-    if session.get_bind().dialect.name == "sqlite":
-        matches = select(SEARCH_TABLE.c.rowid).where(
-            text("report_item_search MATCH :fts").bindparams(fts=fts5_query(terms, token))
-        )
-        return ReportItem.id.in_(matches)
-    return text("report_items.search_vector @@ to_tsquery('simple', :tsq)").bindparams(tsq=ts_query(terms, token))
+# ---------------------------------------------------------------- statements
 
 
-def filtered(session: Session, user: User, wanted: ItemFilter) -> Select:
-    """Items the user may see that match the filter, joined to their report and region (no columns chosen)."""
+def _with_text(stmt: Select, terms: list[str], token: str | None, sqlite: bool, by_date: bool) -> Select:
+    """Add the full-text condition: FTS5 on SQLite, the tsvector on PostgreSQL (both bound, never spliced)."""
+    if not sqlite:
+        query = func.to_tsquery(literal_column("'simple'"), ts_query(terms, token))
+        return stmt.where(SEARCH_VECTOR.op("@@")(query))
+    match = literal_column("report_item_search").op("MATCH")(fts5_query(terms, token))
+    if by_date:  # walking the dates: the hits are collected once and each item is looked up in them
+        return stmt.where((ReportItem.id + 0).in_(select(SEARCH_TABLE.c.rowid).where(match)))
+    # The index leads and its hits are joined to their items, so a LIMIT stops it early.
+    return stmt.join(SEARCH_TABLE, SEARCH_TABLE.c.rowid == ReportItem.id).where(match)
+
+
+def matching(session: Session, user: User, wanted: ItemFilter, by_date: bool = False) -> Select:
+    """Ids of the items the user may see that match the filter, joined to report and region, in no order.
+
+    `by_date` asks SQLite to walk the report-date index newest first (and stop after a page) instead of
+    collecting every match by region or by full-text hit and sorting them: right when matches are many.
+    """
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    # `x + 0` is the same value but hides x's index from SQLite's planner; PostgreSQL plans by statistics.
+    hidden = by_date and sqlite
+    region_id = DailyReport.region_id + 0 if hidden else DailyReport.region_id
     stmt = (
         select(ReportItem.id)
         .join(DailyReport, ReportItem.report_id == DailyReport.id)
         .join(Region, DailyReport.region_id == Region.id)
     )
-    stmt = scope_classified(stmt, user, DailyReport.region_id, DailyReport.classification)
+    stmt = scope_classified(stmt, user, region_id, DailyReport.classification)
     terms = search_terms(wanted.text)
     if terms:
-        stmt = stmt.where(_text_condition(session, terms, scope_token(user)))
+        # The narrowest scope token lets the index itself drop other regions' items.
+        token = region_token(wanted.region or (None if user.role == Role.ADMIN else user.region))
+        stmt = _with_text(stmt, terms, token, sqlite, hidden)
     if wanted.date_from:
         stmt = stmt.where(DailyReport.report_date >= wanted.date_from)
-    if wanted.date_to:
-        stmt = stmt.where(DailyReport.report_date <= wanted.date_to)
-    if wanted.region_id:
-        stmt = stmt.where(DailyReport.region_id == wanted.region_id)
+    if wanted.date_to or hidden:
+        # A bound on the date (even a no-op one) is what makes SQLite's planner start from the date index.
+        stmt = stmt.where(DailyReport.report_date <= (wanted.date_to or date.max))
+    if wanted.region is not None and wanted.region.is_regency:
+        stmt = stmt.where(DailyReport.region_id == wanted.region.id)  # its (region, date) index is in date order
+    elif wanted.region is not None:
+        stmt = stmt.where(region_id.in_(select(Region.id).where(subtree_condition(wanted.region.code))))
     if wanted.aspect:
         stmt = stmt.where(ReportItem.aspect == wanted.aspect)
     if wanted.category_id:
@@ -108,53 +180,109 @@ def filtered(session: Session, user: User, wanted: ItemFilter) -> Select:
     return stmt
 
 
-def items_statement(session: Session, user: User, wanted: ItemFilter) -> Select:
-    """Matching items as ORM objects with their report and region loaded, newest first."""
-    return (
-        filtered(session, user, wanted)
-        .with_only_columns(ReportItem)
+def newest_first(stmt: Select) -> Select:
+    """The order of results and exports: report date (newest first), region code, position in the report."""
+    return stmt.order_by(DailyReport.report_date.desc(), Region.code, ReportItem.position, ReportItem.id)
+
+
+def page_statement(
+    session: Session, user: User, wanted: ItemFilter, limit: int, offset: int, by_date: bool = False
+) -> Select:
+    """One page of matching items: the ids are sorted alone (narrow rows), then those items are loaded."""
+    ids = newest_first(matching(session, user, wanted, by_date)).limit(limit).offset(offset)
+    return newest_first(
+        select(ReportItem)
+        .join(DailyReport, ReportItem.report_id == DailyReport.id)
+        .join(Region, DailyReport.region_id == Region.id)
+        .where(ReportItem.id.in_(ids))
         .options(contains_eager(ReportItem.report).contains_eager(DailyReport.region))
-        .order_by(DailyReport.report_date.desc(), Region.code, ReportItem.position, ReportItem.id)
     )
 
 
-EXPORT_COLUMNS = (
-    ("Tanggal laporan", DailyReport.report_date),
-    ("Kode wilayah", Region.code),
-    ("Kabupaten/kota", Region.name),
-    ("Status laporan", DailyReport.status),
-    ("Klasifikasi", DailyReport.classification),
-    ("Aspek", ReportItem.aspect),
-    ("Kategori", IssueCategory.name),
-    ("Kerawanan", ReportItem.threat_level),
-    ("Judul", ReportItem.title),
-    ("Apa", ReportItem.what),
-    ("Tanggal kejadian", ReportItem.occurred_date),
-    ("Jam kejadian", ReportItem.occurred_time),
-    ("Kecamatan", Kecamatan.name),
-    ("Desa/kelurahan", ReportItem.desa),
-    ("Lintang", ReportItem.latitude),
-    ("Bujur", ReportItem.longitude),
-    ("Siapa", ReportItem.actors),
-    ("Bagaimana", ReportItem.how),
-    ("Mengapa", ReportItem.why),
-    ("Jenis sumber", ReportItem.source_kind),
-    ("Keterangan sumber", ReportItem.source_detail),
-    ("Keandalan sumber", ReportItem.source_reliability),
-    ("Kebenaran informasi", ReportItem.info_credibility),
-    ("Analisa", ReportItem.analysis),
-    ("Prediksi", ReportItem.prediction),
-    ("Langkah yang telah diambil", ReportItem.steps_taken),
-    ("Rekomendasi", ReportItem.recommendation),
-)
+def capped_count(session: Session, stmt: Select, limit: int) -> int:
+    """How many rows `stmt` gives, counting no further than `limit` (the answer is then `limit`)."""
+    return session.scalar(select(func.count()).select_from(stmt.order_by(None).limit(limit).subquery()))
 
 
-def export_statement(session: Session, user: User, wanted: ItemFilter) -> Select:
-    """Matching items as plain rows of the export columns (no ORM objects: 100,000 rows stay cheap)."""
-    return (
-        filtered(session, user, wanted)
-        .with_only_columns(*(col for _, col in EXPORT_COLUMNS))
-        .outerjoin(IssueCategory, ReportItem.category_id == IssueCategory.id)
-        .outerjoin(Kecamatan, ReportItem.kecamatan_id == Kecamatan.id)
-        .order_by(DailyReport.report_date, Region.code, ReportItem.position, ReportItem.id)
+class ItemPage(Pagination):
+    """A page of matching items for the results list; the total is counted up to COUNT_LIMIT + 1.
+
+    The count comes first because it decides the plan: a few matches are collected and sorted, many
+    are found by walking the reports newest first.
+    """
+
+    def _query_items(self) -> list[ReportItem]:
+        """The items of this page."""
+        session, user, wanted = self._query_args["session"], self._query_args["user"], self._query_args["wanted"]
+        self._counted = capped_count(session, matching(session, user, wanted), COUNT_LIMIT + 1)
+        if self._counted == 0:
+            return []
+        stmt = page_statement(session, user, wanted, self.per_page, self._query_offset, self.capped)
+        return list(session.scalars(stmt).unique())
+
+    def _query_count(self) -> int:
+        """The number counted before the items were read."""
+        return self._counted
+
+    @property
+    def capped(self) -> bool:
+        """There are more matches than were counted."""
+        return self._counted > COUNT_LIMIT
+
+
+def search_page(session: Session, user: User, wanted: ItemFilter, page: int, per_page: int) -> ItemPage:
+    """One page of the items the user may see that match the filter, newest first."""
+    return ItemPage(
+        page=page, per_page=per_page, max_per_page=None, error_out=False, session=session, user=user, wanted=wanted
     )
+
+
+# ---------------------------------------------------------------- excerpts (pure)
+
+
+def term_pattern(terms: list[str]) -> re.Pattern | None:
+    """Whole words that start with a term, in folded text (as the index matches: prefix, no case, no accents)."""
+    if not terms:
+        return None
+    words = (re.escape(fold(t)) + (r"[^\W_]*" if _is_prefix(t) else r"(?![^\W_])") for t in terms)
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(words) + ")")
+
+
+def excerpt(item, terms: list[str], length: int = EXCERPT_LENGTH) -> list[tuple[str, bool]]:
+    """A short piece of the item's text around the first term found, as (text, is a match) segments.
+
+    Without a match in the item's own text (the title matched, say) it is the start of "apa".
+    """
+    pattern = term_pattern(terms)
+    text, at = item.what or "", 0
+    for name in EXCERPT_FIELDS if pattern else ():
+        value = getattr(item, name) or ""
+        found = pattern.search(fold(value))
+        if found:
+            text, at = value, found.start()
+            break
+    start = max(0, at - length // 3)
+    if start:
+        space = text.find(" ", start, at)
+        start = space + 1 if space != -1 else start
+    end = min(len(text), start + length)
+    if end < len(text):
+        space = text.rfind(" ", max(at, start + 1), end)
+        end = space if space != -1 else end
+    segments = [("… ", False)] if start else []
+    segments += marked(text[start:end], pattern)
+    if end < len(text):
+        segments.append((" …", False))
+    return segments
+
+
+def marked(text: str, pattern: re.Pattern | None) -> list[tuple[str, bool]]:
+    """`text` as (piece, is a match) segments."""
+    if pattern is None:
+        return [(text, False)] if text else []
+    segments, position = [], 0
+    for hit in pattern.finditer(fold(text)):
+        segments += [(text[position : hit.start()], False), (text[hit.start() : hit.end()], True)]
+        position = hit.end()
+    segments.append((text[position:], False))
+    return [(piece, is_hit) for piece, is_hit in segments if piece]

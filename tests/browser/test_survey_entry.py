@@ -23,8 +23,9 @@ def round_id(app, users):
     """An open round of the example Pilkada questionnaire in Kab. Balangan, expecting 25 forms."""
     with app.app_context():
         survey = db.session.scalars(select(Survey).where(Survey.is_example, Survey.name.contains("Pilkada"))).one()
-        round_ = services.open_round(db.session, user("fasilitator"), survey, region("63.11"), "Rakor Desember", 25,
-                                     False, None)
+        round_ = services.open_round(
+            db.session, user("fasilitator"), survey, region("63.11"), "Rakor Desember", 25, False, None
+        )
         db.session.commit()
         return round_.id
 
