@@ -13,11 +13,12 @@ CHROMIUM ?= /usr/bin/chromium
 export FLASK_APP := app:create_app
 DEV := WASPADA_MODE=development
 
-.PHONY: help run test setup assets db lint chromium clean
+.PHONY: help run test bench setup assets db lint chromium clean
 
 help:
 	@echo "make run   – pasang semua, siapkan basis data dan data demo, jalankan di http://$(HOST):$(PORT)"
 	@echo "make test  – pasang semua (termasuk Chromium), lalu lint dan seluruh pengujian"
+	@echo "make bench – ukur kueri dan waktu halaman utama serta hitung ulang peringkat"
 
 $(VENV)/.runtime: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -63,6 +64,10 @@ lint: $(VENV)/.dev
 
 test: $(VENV)/.dev assets chromium lint
 	$(BIN)/python -m pytest
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/scoring.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache .ruff_cache

@@ -33,6 +33,7 @@ from .reports.category_routes import bp as categories_bp
 from .reports.recap_routes import bp as recap_bp
 from .reports.routes import bp as reports_bp
 from .reports.search_routes import bp as search_bp
+from .scoring.routes import bp as scoring_bp
 from .surveys.routes import bp as surveys_bp
 
 # Endpoints a user who must change their password may still reach.
@@ -87,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
         meetings_bp,
         followups_bp,
         surveys_bp,
+        scoring_bp,
         categories_bp,
         regions_bp,
         auditlog_bp,

@@ -39,6 +39,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "surveys.view": EVERYONE,
     "surveys.design": frozenset({Role.ADMIN, Role.PROVINSI}),
     "surveys.enter": frozenset({Role.ADMIN, Role.PROVINSI, Role.FASILITATOR}),
+    "scores.view": EVERYONE,
+    "scores.define": ADMIN_ONLY,
+    "scores.publish": frozenset({Role.ADMIN, Role.PROVINSI}),
 }
 
 

@@ -18,6 +18,7 @@ from .extensions import db
 from .regions.models import Region
 from .regions.services import ImportResult, import_regions_csv, load_built_in
 from .reports.seed import load_issue_categories
+from .scoring.seed import load_definitions
 from .surveys.services import load_examples
 
 DEMO_USERS = (
@@ -53,12 +54,15 @@ def init_db_command():
     result = load_built_in(db.session)
     categories = load_issue_categories(db.session)
     examples = load_examples(db.session, clock.utcnow())
+    indices = load_definitions(db.session)
     db.session.commit()
     _report(result)
     if categories:
         click.echo(f"Kategori isu: {categories} baru.")
     if examples:
         click.echo(f"Templat kuesioner contoh: {examples} baru.")
+    if indices:
+        click.echo(f"Definisi indeks: {indices} baru.")
     click.echo("Basis data siap.")
 
 
@@ -83,8 +87,12 @@ def seed_demo_command(if_empty: bool, force: bool, days: int):
         demo.seed_offices(db.session)
         made = demo.seed_reports(db.session, days=days)
         meetings = demo.seed_meetings(db.session)
+        forms = demo.seed_surveys(db.session)
         db.session.commit()
-        click.echo(f"Data demo: {made} laporan harian untuk {days + 1} hari terakhir, {meetings} rapat.")
+        click.echo(
+            f"Data demo: {made} laporan harian untuk {days + 1} hari terakhir, {meetings} rapat, "
+            f"{forms} formulir kuesioner."
+        )
     _print_demo_accounts()
 
 

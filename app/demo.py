@@ -498,3 +498,109 @@ def seed_meetings(session: Session) -> int:
     meeting_services.add_agenda(session, upcoming, facilitator, "Kronologi sengketa lahan PT–warga", "Camat Juai")
     session.flush()
     return 2
+
+
+# Vulnerability levels (0 calm … 1 very vulnerable) of the Kalsel regencies' demo questionnaire forms,
+# and how many forms each returned; Tanah Bumbu returns too few to be ranked.
+SURVEY_LEVELS = {
+    "63.01": (0.22, 18),
+    "63.02": (0.35, 16),
+    "63.03": (0.28, 20),
+    "63.04": (0.45, 14),
+    "63.05": (0.18, 12),
+    "63.06": (0.30, 15),
+    "63.07": (0.52, 22),
+    "63.08": (0.40, 17),
+    "63.09": (0.25, 13),
+    "63.10": (0.08, 7),
+    "63.11": (0.33, 24),
+    "63.71": (0.47, 19),
+    "63.72": (0.12, 11),
+}
+UNSUR_MIX = ("asn", "tni", "polri", "tokoh_agama", "tokoh_masyarakat", "ormas", "okp", "akademisi", "media")
+
+
+def synthetic_answers(questions, level: float, rng: random.Random) -> dict[int, str]:
+    """Answers whose normalised scores scatter around `level` (text questions are mostly left blank).
+
+    Each question gets the possible answer whose 0–100 score (as scoring.normalise reads it, reversed
+    questions included) is closest to a noisy target, so the demo behaves like real paper forms.
+    """
+    from .scoring.scoring import QuestionSpec, normalise
+
+    answers = {}
+    for question in questions:
+        qtype = question.qtype.value
+        if qtype == "text":
+            if rng.random() < 0.2:
+                answers[question.id] = rng.choice(("Perlu sosialisasi lebih awal.", "Koordinasi sudah baik."))
+            continue
+        if rng.random() < 0.03:
+            continue  # an unanswered question now and then
+        settings = question.settings or {}
+        if qtype == "scale":
+            candidates = ["1", "2", "3", "4", "5"]
+        elif qtype == "choice":
+            candidates = [str(n) for n in range(1, len(settings.get("options", [])) + 1)]
+        elif qtype == "yesno":
+            candidates = ["ya", "tidak"]
+        else:
+            low, high = settings.get("min") or 0, settings.get("max") or 10
+            candidates = [str(round(low + (high - low) * step / 10)) for step in range(11)]
+        spec = QuestionSpec(question.id, None, qtype, settings, question.reversed)
+        target = min(1.0, max(0.0, rng.gauss(level, 0.18))) * 100
+        scored = [(abs((normalise(spec, c) or 0) - target), c) for c in candidates]
+        answers[question.id] = min(scored)[1]
+    return answers
+
+
+def seed_surveys(
+    session: Session, seed: int = 2024, analyst_name: str = "analis.kalsel", levels: dict | None = None
+) -> int:
+    """A closed round of the example Kerawanan Pilkada questionnaire in every Kalsel regency, with forms
+    entered as an analyst would (completed, first entries); returns the number of forms."""
+    from .surveys.models import Answer, Response, Round, RoundStatus, Survey
+
+    if session.scalar(select(Round.id).limit(1)) is not None:
+        return 0
+    example = select(Survey).where(Survey.index_name == "Indeks Kerawanan Pilkada", Survey.is_example)
+    survey = session.scalars(example).first()
+    analyst = account_services.find_by_username(session, analyst_name)
+    if survey is None or analyst is None:
+        return 0
+    audit.set_actor(session, actor_for(analyst, via="demo"))
+    rng = random.Random(seed)
+    regions = {r.code: r for r in session.scalars(select(Region).where(Region.code.in_(list(levels or SURVEY_LEVELS))))}
+    now = clock.utcnow()
+    questions = list(survey.questions)
+    forms = 0
+    for code, (level, count) in (levels or SURVEY_LEVELS).items():
+        region = regions.get(code)
+        if region is None:
+            continue
+        round_ = Round(
+            survey=survey,
+            region=region,
+            title=f"Survei kerawanan Pilkada {region.name}",
+            expected_forms=max(count, 10),
+            status=RoundStatus.CLOSED,
+            closed_at=now,
+            created_by_id=analyst.id,
+        )
+        session.add(round_)
+        for number in range(1, count + 1):
+            answers = synthetic_answers(questions, level, rng)
+            response = Response(
+                round=round_,
+                number=number,
+                unsur=rng.choice(UNSUR_MIX),
+                sex=rng.choice("LP"),
+                age_band=rng.choice(("17-25", "26-35", "36-45", "46-55", "56+")),
+                completed=True,
+                entered_by_id=analyst.id,
+            )
+            response.answers = [Answer(question_id=qid, value=value) for qid, value in answers.items()]
+            session.add(response)
+            forms += 1
+    session.flush()
+    return forms

@@ -6,6 +6,7 @@ from .lapsus.models import SpecialReport
 from .meetings.models import AgendaItem, Attendance, FollowUp, Meeting, Participant
 from .regions.models import Office, Region
 from .reports.models import DailyReport, IssueCategory, ReportEvent, ReportItem
+from .scoring.models import IndexDefinition, PublishedScore
 from .surveys.models import Answer, Dimension, Question, Response, Round, Survey
 
 __all__ = [
@@ -19,8 +20,10 @@ __all__ = [
     "Attendance",
     "AuditLog",
     "FollowUp",
+    "IndexDefinition",
     "Meeting",
     "Participant",
+    "PublishedScore",
     "DailyReport",
     "IssueCategory",
     "Office",

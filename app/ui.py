@@ -25,6 +25,7 @@ NAV = (
     ("LAPSUS", "lapsus.index", "lapsus.view"),
     ("Rapat", "meetings.index", "meetings.view"),
     ("Kuesioner", "surveys.index", "surveys.view"),
+    ("Peringkat", "scoring.index", "scores.view"),
     ("Cari", "search.index", "reports.view"),
     ("Pengaturan", "dashboard.settings", "settings.view"),
 )
@@ -37,6 +38,12 @@ SETTINGS_PAGES = (
         "Batas waktu laporan harian dan kop surat provinsi.",
         "board.settings",
         "reports.settings",
+    ),
+    (
+        "Definisi indeks",
+        "Arah, kategori, minimal responden, bobot; hasil indeks terbitan (IKN, IKP).",
+        "scoring.definitions",
+        "scores.publish",
     ),
     ("Kategori isu", "Kategori kejadian yang dipilih operator.", "categories.index", "categories.manage"),
     ("Log audit", "Setiap perubahan data dan peristiwa masuk/keluar.", "auditlog.index", "audit.view"),

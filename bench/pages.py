@@ -1,4 +1,4 @@
-"""Queries and server time of the main LAPSITDA pages on a demo database (a month for 27 regencies).
+"""Queries and server time of the main LAPSITDA and ranking pages on a demo database (a month for 27 regencies).
 
 Usage: .venv/bin/python bench/pages.py [INSTANCE_DIR]   (default: a fresh demo in a temp folder)
 Prints, per page: SELECT statements per request and the median of 20 timed requests (in-process, no network).
@@ -10,16 +10,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from flask_migrate import upgrade
 from sqlalchemy import event, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app import create_app, demo  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.regions.services import load_built_in  # noqa: E402
+from app.regions.models import Region  # noqa: E402
 from app.reports.models import DailyReport  # noqa: E402
-from app.reports.seed import load_issue_categories  # noqa: E402
 
 RUNS = 20
 
@@ -27,11 +25,9 @@ RUNS = 20
 def build(instance: Path):
     """The app on the instance's database, seeded with the demo month when empty."""
     app = create_app({"MODE": "development", "WTF_CSRF_ENABLED": False}, instance_path=str(instance))
+    result = app.test_cli_runner().invoke(args=["init-db"])  # migrations, regions, categories, indices
+    assert result.exit_code == 0, result.output
     with app.app_context():
-        upgrade()
-        load_built_in(db.session)
-        load_issue_categories(db.session)
-        db.session.commit()
         empty = db.session.scalar(select(DailyReport.id).limit(1)) is None
     if empty:
         result = app.test_cli_runner().invoke(args=["seed-demo", "--days", "30"])
@@ -72,6 +68,7 @@ def main() -> None:
             .order_by(DailyReport.id.desc())
         ).first()
         reports = db.session.query(DailyReport).count()
+        balangan = db.session.scalars(select(Region.id).where(Region.code == "63.11")).one()
     client = app.test_client()
     client.post("/masuk", data={"username": "analis.kalsel", "password": demo.DEMO_PASSWORD})
     print(f"database: {instance / 'waspada.sqlite'} ({reports} daily reports)")
@@ -84,6 +81,9 @@ def main() -> None:
         ("daily recap", "/laporan/rekap/"),
         ("search 'sembako'", "/laporan/cari/?q=sembako"),
         ("home", "/"),
+        ("ranking (Pilkada index, 13 regencies)", "/peringkat/"),
+        ("regency score card", f"/peringkat/wilayah/{balangan}"),
+        ("methodology", "/peringkat/metodologi/1"),
     ):
         queries, median, size = measure(app, client, url)
         print(f"{label:<44} {queries:>7} {median:>10.1f} {size:>8}")

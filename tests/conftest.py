@@ -16,6 +16,7 @@ from app.extensions import db
 from app.regions.models import Region
 from app.regions.services import load_built_in
 from app.reports.seed import load_issue_categories
+from app.scoring.seed import load_definitions
 from app.surveys.services import load_examples
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -86,6 +87,7 @@ def app(database_template, tmp_path):
         load_built_in(db.session)
         load_issue_categories(db.session)
         load_examples(db.session, clock.utcnow())
+        load_definitions(db.session)
         db.session.commit()
         db.session.remove()
     yield application

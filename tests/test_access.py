@@ -80,7 +80,7 @@ def test_another_regions_page_is_not_found(app, users, visitor, code, status):
 
 
 def test_navigation_shows_only_what_the_role_may_use(app, users):
-    common = {"Beranda", "Laporan harian", "LAPSUS", "Rapat", "Kuesioner", "Cari"}
+    common = {"Beranda", "Laporan harian", "LAPSUS", "Rapat", "Kuesioner", "Peringkat", "Cari"}
     province = {"Kepatuhan", "Rekap"}
     expectations = {
         "admin": common | province | {"Pengaturan"},

@@ -112,7 +112,7 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _table(data: bytes) -> list[tuple[int, list[str]]] | None:
+def read_table(data: bytes) -> list[tuple[int, list[str]]] | None:
     """(line, cells) of a spreadsheet or CSV file, or None when it is neither."""
     if data.startswith(b"PK\x03\x04"):
         try:
@@ -182,7 +182,7 @@ def _person(line: int, cells: dict[str, str]) -> tuple[PersonRow | None, list[st
 def read_attendance(filename: str, data: bytes, max_rows: int = 1000) -> ImportResult:
     """Valid people and refused rows of an uploaded list; the type is judged by content, not by `filename`."""
     result = ImportResult()
-    table = _table(data)
+    table = read_table(data)
     if table is None:
         result.errors.append((0, NOT_TABULAR))
         return result

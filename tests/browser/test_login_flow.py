@@ -28,7 +28,7 @@ def test_operator_logs_in_and_sees_their_home_page(page, live_server):
     expect(page.get_by_role("heading", name="Kecamatan di Kab. Balangan")).to_be_visible()
     nav = page.get_by_role("navigation", name="Menu utama")
     expect(nav.get_by_role("link")).to_have_text(
-        ["Beranda", "Laporan hari ini", "Laporan harian", "LAPSUS", "Rapat", "Kuesioner", "Cari"]
+        ["Beranda", "Laporan hari ini", "Laporan harian", "LAPSUS", "Rapat", "Kuesioner", "Peringkat", "Cari"]
     )
     assert errors == []  # no CSP violation, no script error
 
