@@ -25,6 +25,7 @@ from .auth.routes import bp as auth_bp
 from .dashboard.routes import bp as dashboard_bp
 from .extensions import csrf, db, login_manager, migrate
 from .lapsus.routes import bp as lapsus_bp
+from .maps.routes import bp as maps_bp
 from .meetings.followup_routes import bp as followups_bp
 from .meetings.routes import bp as meetings_bp
 from .regions.routes import bp as regions_bp
@@ -89,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
         followups_bp,
         surveys_bp,
         scoring_bp,
+        maps_bp,
         categories_bp,
         regions_bp,
         auditlog_bp,

@@ -42,6 +42,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "scores.view": EVERYONE,
     "scores.define": ADMIN_ONLY,
     "scores.publish": frozenset({Role.ADMIN, Role.PROVINSI}),
+    "maps.view": frozenset({Role.ADMIN, Role.PROVINSI, Role.PIMPINAN}),
 }
 
 

@@ -15,6 +15,7 @@ from .auth import services as account_services
 from .auth.models import Role, User
 from .auth.services import AccountError, UserData
 from .extensions import db
+from .maps.services import import_boundaries, load_built_in_boundaries
 from .regions.models import Region
 from .regions.services import ImportResult, import_regions_csv, load_built_in
 from .reports.seed import load_issue_categories
@@ -55,6 +56,7 @@ def init_db_command():
     categories = load_issue_categories(db.session)
     examples = load_examples(db.session, clock.utcnow())
     indices = load_definitions(db.session)
+    boundaries = load_built_in_boundaries(db.session)
     db.session.commit()
     _report(result)
     if categories:
@@ -63,6 +65,8 @@ def init_db_command():
         click.echo(f"Templat kuesioner contoh: {examples} baru.")
     if indices:
         click.echo(f"Definisi indeks: {indices} baru.")
+    if boundaries:
+        click.echo(f"Batas wilayah untuk peta: {boundaries} baru.")
     click.echo("Basis data siap.")
 
 
@@ -158,6 +162,26 @@ def import_regions_command(path, dry_run: bool):
         db.session.commit()
     _report(result)
     if result.errors:
+        sys.exit(1)
+
+
+@regions_cli.command("import-boundaries")
+@click.argument("path", type=click.File("r", encoding="utf-8-sig"))
+@click.option("--source", default="", help="Asal data (disimpan bersama batas wilayah).")
+@click.option("--dry-run", is_flag=True, help="Periksa saja, jangan simpan.")
+def import_boundaries_command(path, source: str, dry_run: bool):
+    """Load region outlines for the maps from a GeoJSON FeatureCollection (properties.kode per feature)."""
+    _cli_actor()
+    stored, _, errors = import_boundaries(db.session, path.read(), source or path.name)
+    if dry_run:
+        db.session.rollback()
+        click.echo("(uji coba: tidak ada yang disimpan)")
+    else:
+        db.session.commit()
+    click.echo(f"Batas wilayah: {stored} disimpan, {len(errors)} ditolak.")
+    for number, message in errors:
+        click.echo(f"  fitur {number}: {message}", err=True)
+    if errors:
         sys.exit(1)
 
 

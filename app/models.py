@@ -4,7 +4,7 @@ from .audit import AuditLog
 from .auth.models import User
 from .lapsus.models import SpecialReport
 from .meetings.models import AgendaItem, Attendance, FollowUp, Meeting, Participant
-from .regions.models import Office, Region
+from .regions.models import Office, Region, RegionBoundary
 from .reports.models import DailyReport, IssueCategory, ReportEvent, ReportItem
 from .scoring.models import IndexDefinition, PublishedScore
 from .surveys.models import Answer, Dimension, Question, Response, Round, Survey
@@ -28,6 +28,7 @@ __all__ = [
     "IssueCategory",
     "Office",
     "Region",
+    "RegionBoundary",
     "ReportEvent",
     "ReportItem",
     "SpecialReport",

@@ -13,6 +13,7 @@ from app import clock, create_app
 from app.auth.models import Role, User
 from app.auth.services import UserData, create_user
 from app.extensions import db
+from app.maps.services import load_built_in_boundaries
 from app.regions.models import Region
 from app.regions.services import load_built_in
 from app.reports.seed import load_issue_categories
@@ -88,6 +89,7 @@ def app(database_template, tmp_path):
         load_issue_categories(db.session)
         load_examples(db.session, clock.utcnow())
         load_definitions(db.session)
+        load_built_in_boundaries(db.session)
         db.session.commit()
         db.session.remove()
     yield application

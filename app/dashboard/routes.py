@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from ..access import can, permission_required
 from ..extensions import db
+from ..maps.routes import map_block
 from ..ui import SETTINGS_PAGES
 from .services import build_home
 
@@ -16,7 +17,10 @@ bp = Blueprint("dashboard", __name__)
 def index():
     """Each role's home page."""
     home = build_home(db.session, current_user, current_app.config["DEFAULT_TIMEZONE"])
-    return render_template("dashboard/index.html", home=home)
+    situation_map = None
+    if home.region is not None and home.region.is_province and can(current_user, "maps.view"):
+        situation_map = map_block(home.region, "situasi")
+    return render_template("dashboard/index.html", home=home, block=situation_map)
 
 
 @bp.get("/pengaturan")

@@ -1,13 +1,15 @@
 """Regions: provinsi → kabupaten/kota → kecamatan, keyed by the Kemendagri code."""
 
 import enum
-from datetime import time
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Time
+from sqlalchemy import JSON, CheckConstraint, Enum, Float, ForeignKey, String, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import clock
 from ..extensions import db
+from ..sqltypes import UTCDateTime
 
 ZONE_ABBREVIATIONS = {
     "Asia/Jakarta": "WIB",
@@ -130,3 +132,24 @@ def government_line(region: Region) -> str:
     if region.kind == RegionKind.KOTA:
         return f"PEMERINTAH {region.name.upper()}"
     return f"PEMERINTAH KABUPATEN {region.name.removeprefix('Kab. ').upper()}"
+
+
+class RegionBoundary(db.Model):
+    """The outline of a region for maps: a GeoJSON MultiPolygon in [lng, lat] and a label point."""
+
+    __tablename__ = "region_boundaries"
+    __audit_label__ = "Batas wilayah"
+    # The outline itself is large and says nothing to a reader of the audit log; its replacement is logged.
+    __audit_redact__ = frozenset({"polygons"})
+
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id", ondelete="CASCADE"), primary_key=True)
+    polygons: Mapped[list] = mapped_column(JSON)
+    label_lng: Mapped[float | None] = mapped_column(Float)
+    label_lat: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=lambda: clock.utcnow())
+
+    region: Mapped[Region] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<RegionBoundary {self.region_id}>"

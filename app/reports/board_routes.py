@@ -8,6 +8,7 @@ from flask_login import current_user
 from .. import clock, htmx
 from ..access import get_scoped_or_404, may_see_classified, permission_required
 from ..extensions import db
+from ..maps.routes import map_block
 from ..regions.models import Office
 from ..regions.services import office_for
 from . import services
@@ -50,8 +51,14 @@ def index():
     province = chosen_province()
     now = clock.utcnow()
     board = build_board(db.session, province, _window(now.astimezone(province.zone).date()), now)
-    template = "reports/_board_grid.html" if htmx.wants_fragment() else "reports/board.html"
-    return render_template(template, board=board, levels=services.situation_levels())
+    if htmx.wants_fragment():
+        return render_template("reports/_board_grid.html", board=board, levels=services.situation_levels())
+    return render_template(
+        "reports/board.html",
+        board=board,
+        levels=services.situation_levels(),
+        block=map_block(province, "laporan", board=board),
+    )
 
 
 @bp.get("/laporan/<int:report_id>")

@@ -6,6 +6,7 @@ from flask_login import current_user
 from .. import clock, htmx
 from ..access import permission_required
 from ..extensions import db
+from ..maps.routes import map_block
 from ..regions.models import government_line
 from ..regions.services import office_for
 from ..ui import format_long_date, local_time
@@ -62,7 +63,8 @@ def print_view():
     """The recap as an A4 letter: kop surat, number, date, the merged items and the signature block."""
     context, status = _recap_context()
     nomor = request.args.get("nomor", "").strip()[:80]
-    return render_template("reports/recap_print.html", nomor=nomor, **context), status
+    block = map_block(context["province"], "situasi", day=context["day"])
+    return render_template("reports/recap_print.html", nomor=nomor, block=block, **context), status
 
 
 @bp.get("/teks")

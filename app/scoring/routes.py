@@ -8,10 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import clock, htmx
-from ..access import permission_required, scope_classified
+from ..access import can, permission_required, scope_classified
 from ..auth.models import Role
 from ..extensions import db
 from ..forms import options
+from ..maps.routes import map_block
 from ..regions.models import Region, RegionKind
 from ..regions.services import province_of, regencies_of
 from ..reports.models import DailyReport, ReportItem, ThreatLevel
@@ -38,9 +39,8 @@ RECENT_ITEMS = 10
 
 
 def _definitions() -> list[IndexDefinition]:
-    """Every index edition: questionnaire indices first, then by name and newest edition."""
-    found = db.session.scalars(select(IndexDefinition))
-    return sorted(found, key=lambda d: (d.source != IndexSource.QUESTIONNAIRE, d.name, -_edition_key(d.edition)))
+    """Every index edition in the order of the index choice."""
+    return services.ordered_definitions(db.session)
 
 
 def _edition_key(edition: str) -> int:
@@ -94,6 +94,7 @@ def _ranking_context(default_order: str = "peringkat") -> tuple[dict, int]:
         "severity": lambda row: _severity(ranking, row),
         "query": _query(form),
         "problem": problem,
+        "block": map_block(province, "peringkat", ranking=ranking) if can(current_user, "maps.view") else None,
     }
     return context, 422 if problem else 200
 

@@ -111,6 +111,18 @@ class Ranking:
         return self.definition.direction == Direction.HIGHER_WORSE
 
 
+def ordered_definitions(session: Session) -> list[IndexDefinition]:
+    """Every index edition: questionnaire indices first, then by name and newest edition."""
+
+    def edition_key(definition: IndexDefinition) -> int:
+        return int(definition.edition) if definition.edition.isdigit() else 0  # non-year editions last
+
+    return sorted(
+        session.scalars(select(IndexDefinition)),
+        key=lambda d: (d.source != IndexSource.QUESTIONNAIRE, d.name, -edition_key(d)),
+    )
+
+
 def bands_of(definition: IndexDefinition, province_level: bool = False) -> list[Band]:
     """The bands of an index for kabupaten/kota (or provinces)."""
     raw = definition.bands_province if province_level else definition.bands_regency

@@ -5,7 +5,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("WASPADA_CHROMIUM", "/usr/bin/chromium")
@@ -18,6 +18,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 HTMX = Path(__file__).resolve().parents[2] / "static" / "vendor" / "htmx.min.js"
+# A busy CI machine (two cores, the server thread and Chromium sharing them) can take longer than
+# Playwright's default 5 s for an autosave round trip; waiting longer never slows a passing test.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")

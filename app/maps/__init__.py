@@ -1,0 +1,1 @@
+"""Peta situasi: offline, server-drawn SVG maps of a province's regencies."""
