@@ -14,6 +14,7 @@ from . import (
     config,
     errors,
     htmx,
+    mail,
     models,  # noqa: F401  (registers every table with the metadata)
     security,
     ui,
@@ -28,6 +29,7 @@ from .lapsus.routes import bp as lapsus_bp
 from .maps.routes import bp as maps_bp
 from .meetings.followup_routes import bp as followups_bp
 from .meetings.routes import bp as meetings_bp
+from .notifications import routes as notification_routes
 from .regions.routes import bp as regions_bp
 from .reports.board_routes import bp as board_bp
 from .reports.category_routes import bp as categories_bp
@@ -72,6 +74,8 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
     errors.init_app(app)
     ui.init_app(app)
     cli.init_app(app)
+    mail.init_app(app)
+    notification_routes.init_app(app)
     _register_blueprints(app)
     return app
 
@@ -91,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
         surveys_bp,
         scoring_bp,
         maps_bp,
+        notification_routes.bp,
         categories_bp,
         regions_bp,
         auditlog_bp,

@@ -42,6 +42,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "scores.view": EVERYONE,
     "scores.define": ADMIN_ONLY,
     "scores.publish": frozenset({Role.ADMIN, Role.PROVINSI}),
+    "notifications.view": EVERYONE,
     "maps.view": frozenset({Role.ADMIN, Role.PROVINSI, Role.PIMPINAN}),
 }
 

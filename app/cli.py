@@ -9,13 +9,14 @@ from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from . import audit, clock, demo
+from . import audit, clock, demo, mail
 from .audit import Actor
 from .auth import services as account_services
 from .auth.models import Role, User
 from .auth.services import AccountError, UserData
 from .extensions import db
 from .maps.services import import_boundaries, load_built_in_boundaries
+from .notifications.reminders import send_deadline_reminders
 from .regions.models import Region
 from .regions.services import ImportResult, import_regions_csv, load_built_in
 from .reports.seed import load_issue_categories
@@ -92,6 +93,7 @@ def seed_demo_command(if_empty: bool, force: bool, days: int):
         made = demo.seed_reports(db.session, days=days)
         meetings = demo.seed_meetings(db.session)
         forms = demo.seed_surveys(db.session)
+        demo.settle_notifications(db.session)
         db.session.commit()
         click.echo(
             f"Data demo: {made} laporan harian untuk {days + 1} hari terakhir, {meetings} rapat, "
@@ -185,9 +187,26 @@ def import_boundaries_command(path, source: str, dry_run: bool):
         sys.exit(1)
 
 
+notify_cli = AppGroup("notify", help="Pengingat dan notifikasi terjadwal (untuk cron).")
+
+
+@notify_cli.command("deadlines")
+def notify_deadlines_command():
+    """Remind regencies without today's report, send each province its summary, flag overdue follow-ups."""
+    _cli_actor()
+    result = send_deadline_reminders(db.session, clock.utcnow())
+    db.session.commit()
+    mail.wait()
+    click.echo(
+        f"Pengingat laporan: {result.reminders} (kab/kota belum lapor: {result.missing_regencies}); "
+        f"ringkasan provinsi: {result.summaries}; tindak lanjut lewat batas: {result.overdue}."
+    )
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(init_db_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(regions_cli)
+    app.cli.add_command(notify_cli)

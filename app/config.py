@@ -46,6 +46,18 @@ SITUATION_LEVELS = ("Kondusif", "Waspada", "Siaga", "Awas")
 # Used when a user has no region (admins): the national default zone.
 DEFAULT_TIMEZONE = "Asia/Jakarta"
 
+# Where users reach Waspada: the links in e-mails and in notifications made by cron commands.
+BASE_URL = "http://127.0.0.1:5000"
+# E-mail copies of notifications: off until MAIL_HOST is set (WASPADA_MAIL_HOST=smtp.kantor.go.id …).
+MAIL_HOST: str | None = None
+MAIL_PORT = 25
+MAIL_USERNAME: str | None = None
+MAIL_PASSWORD: str | None = None
+MAIL_STARTTLS = False
+MAIL_SSL = False
+MAIL_TIMEOUT = 10
+MAIL_SENDER = "Waspada <waspada@localhost>"
+
 WEAK_KEYS = frozenset({"dev", "secret", "changeme", "change-me", "development", "waspada", "test"})
 MIN_KEY_LENGTH = 32
 

@@ -4,6 +4,7 @@ from .audit import AuditLog
 from .auth.models import User
 from .lapsus.models import SpecialReport
 from .meetings.models import AgendaItem, Attendance, FollowUp, Meeting, Participant
+from .notifications.models import Notification
 from .regions.models import Office, Region, RegionBoundary
 from .reports.models import DailyReport, IssueCategory, ReportEvent, ReportItem
 from .scoring.models import IndexDefinition, PublishedScore
@@ -22,6 +23,7 @@ __all__ = [
     "FollowUp",
     "IndexDefinition",
     "Meeting",
+    "Notification",
     "Participant",
     "PublishedScore",
     "DailyReport",

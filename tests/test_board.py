@@ -133,7 +133,9 @@ def test_board_page_needs_few_queries_for_a_month(app, users, at_one_pm):
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     queries = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    assert len(queries) <= 6, queries
+    # the board's own 6, the map's boundary version check (its geometry is projected once per process)
+    # and the header's unread-notification count
+    assert len(queries) <= 8, queries
 
 
 def test_cell_panel_fragment_and_scope(app, users):

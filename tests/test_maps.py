@@ -207,8 +207,8 @@ def test_each_layer_swaps_only_the_map(app, users, layer, pin_clock):
     }[layer]
     assert balangan == expected
     with app.app_context():
-        card = f"/peringkat/wilayah/{region('63.11').id}"
-    assert f'<a href="{card}" aria-label="Kab. Balangan' in html
+        profile = f"/profil/{region('63.11').id}"
+    assert f'<a href="{profile}" aria-label="Kab. Balangan' in html
 
 
 def test_map_page_and_embedded_maps(app, users):

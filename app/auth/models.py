@@ -5,7 +5,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import Enum, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
@@ -59,6 +59,8 @@ class User(UserMixin, db.Model):
     jabatan: Mapped[str | None] = mapped_column(String(120))
     phone: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(120))
+    # Opt-out of e-mail copies of notifications (the in-app notifications stay).
+    email_notifications: Mapped[bool] = mapped_column(default=True, server_default=true())
     role: Mapped[Role] = mapped_column(
         Enum(Role, native_enum=False, length=12, values_callable=lambda e: [m.value for m in e])
     )

@@ -11,10 +11,11 @@ from ..audit import AuditLog
 from ..auth.models import Role, User
 from ..lapsus.models import SpecialReport
 from ..lapsus.services import pending_for
-from ..meetings.services import overdue_count
 from ..regions.models import Region, RegionKind
+from ..regions.services import office_for, province_of
 from ..reports.models import DailyReport
 from ..reports.services import find_report
+from . import panels
 
 
 @dataclass
@@ -33,6 +34,23 @@ class Home:
     today_report: DailyReport | None = None
     today: date | None = None
     overdue_follow_ups: int = 0
+    # regency staff
+    deadline: panels.Deadline | None = None
+    returned: list[DailyReport] = field(default_factory=list)
+    follow_ups: list = field(default_factory=list)
+    meetings: list = field(default_factory=list)
+    rounds: list[panels.RoundProgress] = field(default_factory=list)
+    # province analysts
+    compliance: panels.Compliance | None = None
+    review: list[DailyReport] = field(default_factory=list)
+    review_total: int = 0
+    high_items: dict = field(default_factory=dict)
+    overdue_regencies: list = field(default_factory=list)
+    ranking: object = None
+    # pimpinan
+    situations: list[panels.Situation] = field(default_factory=list)
+    trends: list[panels.Trend] = field(default_factory=list)
+    top_issues: list[tuple[str, int]] = field(default_factory=list)
 
 
 def greeting_for(hour: int) -> str:
@@ -62,17 +80,44 @@ def build_home(session: Session, user: User, default_zone: str) -> Home:
             for kind, count in session.execute(select(Region.kind, func.count()).group_by(Region.kind)).all()
         }
         home.recent_audit = list(session.scalars(select(AuditLog).order_by(AuditLog.id.desc()).limit(8)))
-    elif user.region is not None:
+    elif user.region is not None and user.role != Role.PIMPINAN:
         home.regions = _regions_below(session, user.region)
         home.contacts = _contacts(session, [r.id for r in home.regions] + [user.region.id])
     if user.role in (Role.ADMIN, Role.PROVINSI):
         home.pending_lapsus = pending_for(session, user.region)
-    if user.region is not None:
-        home.overdue_follow_ups = overdue_count(session, user.region, now.date())
-    if user.role == Role.OPERATOR and user.region is not None:
-        home.today = now.date()
-        home.today_report = find_report(session, user.region.id, home.today)
+    region = user.region
+    if region is None:
+        return home
+    utc_now = clock.utcnow()
+    today = now.date()
+    if not region.is_province:
+        _regency_panels(session, user, home, region, today, utc_now)
+    elif user.role == Role.PROVINSI:
+        home.compliance = panels.compliance_today(session, region, utc_now)
+        home.review, home.review_total = panels.awaiting_review(session, region)
+        home.high_items = panels.high_items_by_aspect(session, user, region, today)
+        home.overdue_regencies = panels.overdue_by_regency(session, region, today)
+        home.overdue_follow_ups = sum(count for _, count in home.overdue_regencies)
+        home.ranking = panels.ranking_snapshot(session, region, today)
+    elif user.role == Role.PIMPINAN:
+        home.situations = panels.situation_today(session, user, region, today)
+        home.trends = panels.trends(session, user, region, today)
+        home.top_issues = panels.top_issues(session, user, region, today)
+        home.ranking = panels.ranking_snapshot(session, region, today)
     return home
+
+
+def _regency_panels(session: Session, user: User, home: Home, region: Region, today: date, utc_now) -> None:
+    """Operators and facilitators: today's report and its deadline, things returned or due, meetings, rounds."""
+    home.follow_ups = panels.open_follow_ups(session, region, today)
+    home.overdue_follow_ups = sum(1 for f in home.follow_ups if f.due_date < today)
+    home.meetings = panels.upcoming_meetings(session, region, utc_now)
+    home.rounds = panels.open_rounds(session, region)
+    if user.role == Role.OPERATOR:
+        home.today = today
+        home.today_report = find_report(session, region.id, today)
+        home.deadline = panels.deadline_for(office_for(session, province_of(region)), region, today, utc_now)
+        home.returned = panels.returned_reports(session, region)
 
 
 def _regions_below(session: Session, region: Region) -> list[Region]:

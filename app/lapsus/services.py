@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..auth.models import Role, User
+from ..notifications import services as notifications
 from ..regions.models import Region
 from ..regions.services import province_of, subtree_condition
 from ..reports.models import Classification
@@ -37,6 +38,7 @@ def file_lapsus(
     apply_incident(lapsus, data)
     session.add(lapsus)
     session.flush()
+    notifications.lapsus_filed(session, lapsus)
     return lapsus
 
 

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
 from .. import clock, htmx
-from ..access import can, permission_required
+from ..access import permission_required
 from ..extensions import db
 from ..regions.models import Region
 from ..reports import services as report_services
@@ -74,10 +74,8 @@ def map_block(
 
 
 def _profile_links(region_ids: dict[str, int]) -> dict[str, str]:
-    """Each regency's page behind its shape: the score card (its profile until the regency profile lands)."""
-    if not can(current_user, "scores.view"):
-        return {}
-    return {code: url_for("scoring.card", region_id=region_id) for code, region_id in region_ids.items()}
+    """Each regency's profile page behind its shape (the map is shown only to users who see them all)."""
+    return {code: url_for("dashboard.profile", region_id=region_id) for code, region_id in region_ids.items()}
 
 
 def _layer_arg() -> tuple[str, bool]:

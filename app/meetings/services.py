@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from ..access import can_see_region
 from ..auth.models import Role, User
+from ..notifications import services as notifications
 from ..regions.models import Region, RegionKind
 from ..regions.services import subtree_condition
 from ..reports.services import StaleEdit
@@ -403,6 +404,7 @@ def add_follow_up(session: Session, meeting: Meeting, user: User, data: FollowUp
     )
     session.add(follow_up)
     session.flush()
+    notifications.follow_up_assigned(session, follow_up)
     return follow_up
 
 

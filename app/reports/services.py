@@ -12,10 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..auth.models import Role, User
+from ..notifications import services as notifications
 from ..regions.models import Region, RegionKind
 from ..regions.services import office_for, province_of
 from .compliance import deadline_utc, is_late
 from .models import (
+    RETURN_REASONS,
     Aspect,
     Classification,
     DailyReport,
@@ -270,6 +272,7 @@ def submit_report(session: Session, report: DailyReport, user: User, now: dateti
     report.status = ReportStatus.SUBMITTED
     action = "resubmitted" if resubmission else ("nihil" if report.nihil else "submitted")
     _event(session, report, user, now, action, snapshot=snapshot(report))
+    notifications.report_submitted(session, report, resubmission)
 
 
 def _require_reviewer(report: DailyReport, user: User) -> None:
@@ -309,6 +312,7 @@ def return_report(
     report.reviewed_by_id = user.id
     report.reviewed_at = now
     _event(session, report, user, now, "returned", reasons=list(reasons), note=note)
+    notifications.report_returned(session, report, [RETURN_REASONS.get(r, r) for r in reasons], note)
 
 
 def reopen_report(session: Session, report: DailyReport, user: User, now: datetime, note: str | None) -> None:

@@ -5,13 +5,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ..meetings.importer import read_table
 from ..regions.models import Region
 from ..regions.services import regencies_of
 from ..reports.models import DailyReport, ReportItem, ReportStatus
-from ..surveys.models import Answer, Direction, Response, Round, Survey
+from ..surveys.models import Answer, Direction, Question, Response, Round, Survey
 from . import scoring
 from .models import IndexDefinition, IndexSource, PublishedScore
 from .scoring import Band, DimensionSpec, QuestionSpec, RegionScore
@@ -155,7 +155,9 @@ def questionnaire_scores(session: Session, definition: IndexDefinition, region_i
     Forms of rounds held at the province level count only in the pooled (province) score.
     """
     surveys = session.scalars(
-        select(Survey).where(Survey.index_name == definition.name, Survey.edition == definition.edition)
+        select(Survey)
+        .where(Survey.index_name == definition.name, Survey.edition == definition.edition)
+        .options(selectinload(Survey.questions).joinedload(Question.dimension), selectinload(Survey.dimensions))
     ).all()
     specs = {}
     dimension_names: dict[str, str] = {}

@@ -17,6 +17,7 @@ ROWS = {
     ("auth.user_reset_password", "POST"): only({"admin": 200}),
     ("dashboard.index", "GET"): everyone(200),
     ("dashboard.settings", "GET"): only({"admin": 200, "analis": 200}),
+    ("dashboard.profile", "GET"): everyone(200),  # Kab. Balangan (region_id from the scoring rows)
     ("regions.index", "GET"): only({"admin": 200, "analis": 200}),
     ("regions.detail", "GET"): only({"admin": 200, "analis": 200}),
     ("auditlog.index", "GET"): only({"admin": 200}),

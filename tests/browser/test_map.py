@@ -43,5 +43,6 @@ def test_analyst_reads_the_map_switches_layer_and_opens_a_regency(app, page, liv
     expect(page.locator("#peta table tbody tr")).to_have_count(13)
 
     page.get_by_role("link", name="Kab. Balangan: 1 kejadian rawan tinggi").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Kartu skor Kab. Balangan")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kab. Balangan")  # its profile
+    expect(page.get_by_role("heading", name="Laporan harian")).to_be_visible()
     assert errors == []

@@ -47,6 +47,8 @@ def _add_new(page, name, instansi, unsur, sex):
     form.get_by_label("L/P").select_option(sex)
     form.get_by_role("button", name="Tambahkan ke daftar").click()
     expect(page.locator("#attendance-rows")).to_contain_text(name)
+    # The answer also swaps in a fresh form; typing before that lands would type into the old one.
+    expect(page.locator("#attendee-form").get_by_label("Nama")).to_have_value("")
 
 
 def _pick(page, typed, name):
