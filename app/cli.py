@@ -2,6 +2,7 @@
 
 import getpass
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -14,6 +15,7 @@ from .audit import Actor
 from .auth import services as account_services
 from .auth.models import Role, User
 from .auth.services import AccountError, UserData
+from .backup import BackupError, make_backup, restore_backup
 from .extensions import db
 from .maps.services import import_boundaries, load_built_in_boundaries
 from .notifications.reminders import send_deadline_reminders
@@ -203,6 +205,46 @@ def notify_deadlines_command():
     )
 
 
+@click.command("backup")
+@click.option(
+    "--dir", "directory", type=click.Path(file_okay=False), help="Folder cadangan (bawaan: instance/backups)."
+)
+@click.option(
+    "--keep", type=click.IntRange(1, 3650), default=None, help="Simpan sebanyak ini saja; yang tertua dihapus."
+)
+@with_appcontext
+def backup_command(directory: str | None, keep: int | None):
+    """Write a consistent, checked backup of the database (safe while the app runs)."""
+    started = clock.utcnow()
+    target = Path(directory) if directory else Path(current_app.instance_path) / "backups"
+    try:
+        result = make_backup(db.engine.url.render_as_string(hide_password=False), target, started, keep)
+    except BackupError as err:
+        raise click.ClickException(str(err)) from err
+    seconds = (clock.utcnow() - started).total_seconds()
+    click.echo(f"Cadangan: {result.path} ({result.size / 1_000_000:.1f} MB, {seconds:.1f} detik).")
+    for path in result.removed:
+        click.echo(f"  dihapus (rotasi): {path.name}")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Saya sudah menghentikan aplikasi dan ingin mengganti basis data.")
+@with_appcontext
+def restore_command(path: str, yes: bool):
+    """Replace the database with a backup (stop the app first)."""
+    if not yes:
+        raise click.ClickException("Hentikan aplikasi dulu, lalu jalankan lagi dengan --yes.")
+    url = db.engine.url.render_as_string(hide_password=False)
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        restore_backup(url, Path(path))
+    except BackupError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"Basis data dipulihkan dari {path}. Jalankan `flask init-db` bila cadangan dari versi lama.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(init_db_command)
@@ -210,3 +252,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(regions_cli)
     app.cli.add_command(notify_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
