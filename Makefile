@@ -13,12 +13,13 @@ CHROMIUM ?= /usr/bin/chromium
 export FLASK_APP := app:create_app
 DEV := WASPADA_MODE=development
 
-.PHONY: help run test bench setup assets db lint chromium clean
+.PHONY: help run test bench stress crash setup assets db lint chromium clean
 
 help:
 	@echo "make run   – pasang semua, siapkan basis data dan data demo, jalankan di http://$(HOST):$(PORT)"
 	@echo "make test  – pasang semua (termasuk Chromium), lalu lint dan seluruh pengujian"
 	@echo "make bench – ukur kueri dan waktu halaman utama serta hitung ulang peringkat"
+	@echo "make stress – 16 klien x 100 penulisan lewat 3 worker gunicorn; make crash – kill -9 worker 50 kali"
 
 $(VENV)/.runtime: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -68,6 +69,12 @@ test: $(VENV)/.dev assets chromium lint
 bench: $(VENV)/.dev
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/scoring.py
+
+stress: $(VENV)/.dev db
+	$(BIN)/python bench/stress.py
+
+crash: $(VENV)/.dev db
+	$(BIN)/python bench/crash.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache .ruff_cache

@@ -52,9 +52,12 @@ def _add_new(page, name, instansi, unsur, sex):
 
 
 def _pick(page, typed, name):
-    page.locator("#attendee-form").get_by_label("Nama").fill(typed)
+    # Typed key by key, as a person does: a form htmx has just swapped in listens from its settle on,
+    # so a single programmatic fill right after a swap can go unheard.
+    page.locator("#attendee-form").get_by_label("Nama").press_sequentially(typed, delay=60)
     page.locator("#suggestions").get_by_role("button", name=re.compile(name)).click()
     expect(page.locator("#attendance-rows")).to_contain_text(name)
+    expect(page.locator("#attendee-form").get_by_label("Nama")).to_have_value("")
 
 
 def test_meeting_from_plan_to_print(browser, live_server, registry):
