@@ -428,3 +428,36 @@ def test_round_tied_to_a_meeting_of_the_same_region(app, users):
     assert response.status_code == 302
     assert "rapat terkait" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Kuesioner pada Rakor" in client.get(f"/rapat/{meeting_id}").get_data(as_text=True)
+
+
+def test_an_answer_stored_meanwhile_by_another_request_is_updated_not_duplicated(app, users):
+    """Blur and Enter can post the same answer at once: the second insert finds the first and updates it."""
+    from sqlalchemy import func, insert
+
+    from app.surveys import services as survey_services
+    from app.surveys.models import Answer as StoredAnswer
+    from app.surveys.models import Survey as Template
+
+    from .factories import region as region_of
+    from .factories import user as user_of
+
+    with app.app_context():
+        template = db.session.scalars(select(Template).where(Template.is_example).order_by(Template.id)).first()
+        facilitator = user_of("fasilitator")
+        round_ = survey_services.open_round(
+            db.session, facilitator, template, region_of("63.11"), "Uji balapan", 5, False, None
+        )
+        form = survey_services.next_form(db.session, round_, facilitator)
+        question = template.questions[0]
+        assert form.answers == []  # this request has looked: no answer yet
+        db.session.execute(insert(StoredAnswer).values(response_id=form.id, question_id=question.id, value="2"))
+        problem = survey_services.save_answer(db.session, form, facilitator, question, "4")
+        db.session.commit()
+        assert problem is None
+        stored = db.session.scalars(
+            select(StoredAnswer).where(StoredAnswer.response_id == form.id, StoredAnswer.question_id == question.id)
+        ).all()
+        assert [a.value for a in stored] == ["4"]
+        count = select(func.count()).select_from(StoredAnswer).where(StoredAnswer.response_id == form.id)
+        assert db.session.scalar(count) == 1
+        assert [a.value for a in form.answers] == ["4"]

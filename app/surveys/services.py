@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..access import can_see_region
@@ -422,13 +423,31 @@ def save_answer(session: Session, response: Response, user: User, question: Ques
             response.answers.remove(answer)
     else:
         if answer is None:
-            answer = Answer(response=response, question_id=question.id, value=reading.value)
-            session.add(answer)
+            answer = _new_answer(session, response, question.id, reading.value[: rules.MAX_TEXT])
         answer.value = reading.value[: rules.MAX_TEXT]
         answer.valid = reading.problem is None
     response.completed = False if reading.problem else response.completed
     session.flush()
     return reading.problem
+
+
+def _new_answer(session: Session, response: Response, question_id: int, value: str) -> Answer:
+    """Insert an answer, or take the one another request stored a moment ago.
+
+    Leaving a field and pressing Enter can send the same answer twice at once; on PostgreSQL both requests
+    may see no answer yet, and the second insert meets the unique constraint. It is tried in a savepoint,
+    and on conflict the stored answer is updated instead.
+    """
+    answer = Answer(response_id=response.id, question_id=question_id, value=value)
+    try:
+        with session.begin_nested():
+            session.add(answer)
+    except IntegrityError:
+        answer = session.scalars(
+            select(Answer).where(Answer.response_id == response.id, Answer.question_id == question_id)
+        ).one()
+    session.expire(response, ["answers"])  # the collection reloads with the new row
+    return answer
 
 
 def form_problems(response: Response) -> dict[int, str]:
