@@ -30,6 +30,8 @@ ACTION_LABELS = {
     "login_locked": "Masuk ditolak (terkunci)",
     "login_inactive": "Masuk ditolak (nonaktif)",
     "lockout": "Akun dikunci",
+    "db_copy": "Basis data disalin",
+    "rate_limited": "Ditolak (terlalu banyak percobaan dari satu alamat)",
 }
 
 
@@ -118,6 +120,16 @@ def record(
     )
     session.add(row)
     return row
+
+
+def parent_row(obj: Any, model: type, key: int | None) -> Any:
+    """The `model` row with primary key `key`, for the audit region of a row whose relationship is gone.
+
+    A row removed from a delete-orphan collection has lost its parent by the time its deletion is
+    audited, but still holds the parent's id (the parent is in the identity map: no query).
+    """
+    session = object_session(obj)
+    return session.get(model, key) if session is not None and key is not None else None
 
 
 def _jsonable(value: Any) -> Any:

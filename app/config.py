@@ -32,6 +32,18 @@ WTF_CSRF_SSL_STRICT = True
 
 LOGIN_MAX_FAILURES = 10
 LOGIN_LOCK_MINUTES = 15
+# Per address, on top of the per-account lockout: log-in and password-change POSTs (each counted apart).
+LOGIN_RATE_LIMIT = "30 per 5 minutes"
+# Flask-Limiter reads the RATELIMIT_* settings itself. memory:// counts in each worker process (three
+# workers let an address try up to three times the limit); redis://127.0.0.1:6379/0 shares one count
+# between every worker and every app host.
+RATELIMIT_ENABLED = True
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_STRATEGY = "moving-window"
+RATELIMIT_KEY_PREFIX = "waspada"
+RATELIMIT_HEADERS_ENABLED = True
+# Redis unreachable: count in each worker's memory rather than refuse every log-in (the lockout still holds).
+RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128
 # werkzeug's scrypt with its default cost; tests may lower it for speed.

@@ -83,6 +83,18 @@ def options(pairs, optgroup: str | None = None) -> list[SelectChoice]:
     return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]
 
 
+# The largest id a database row can have (SQLite INTEGER, PostgreSQL bigint): a larger number given as an
+# id makes SQLite raise OverflowError (a 500) instead of finding nothing.
+MAX_ID = 2**63 - 1
+
+
+def id_value(text: str | None) -> int | None:
+    """A row id written in digits, or None for anything else (letters, signs, numbers past MAX_ID)."""
+    if not text or not text.isdigit() or int(text) > MAX_ID:
+        return None
+    return int(text)
+
+
 def optional_int(value):
     """'' → None, digits → int; anything else stays as it is and fails the choice check."""
     if value in (None, ""):

@@ -1,4 +1,4 @@
-"""Shared by the stress and crash scripts: a throwaway instance, gunicorn on loopback, and a browser-like client.
+"""Shared by the stress and crash scripts and the live tests: a throwaway instance, gunicorn on loopback, a client.
 
 The client speaks to the app as a browser does (log-in form, CSRF token, htmx headers), with the standard
 library only, so the scripts need nothing beyond the project's own requirements.
@@ -10,7 +10,6 @@ import re
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
@@ -41,16 +40,25 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def environment(instance: Path) -> dict:
-    """The app's environment for this instance (plain http on loopback)."""
-    env = dict(os.environ)
+def environment(
+    instance: Path, database_url: str | None = None, mode: str = "development", settings: dict | None = None
+) -> dict:
+    """The app's environment for this instance (plain http on loopback); `settings` become WASPADA_* variables.
+
+    The per-address log-in limit is off unless `settings` turns it on: load scripts log in many
+    times from one address.
+    """
+    env = {key: value for key, value in os.environ.items() if not key.startswith("WASPADA_")}
     env.update(
         WASPADA_INSTANCE_PATH=str(instance),
-        WASPADA_MODE="development",
+        WASPADA_MODE=mode,
         WASPADA_SESSION_COOKIE_SECURE="false",
+        WASPADA_RATELIMIT_ENABLED="false",
         FLASK_APP="app:create_app",
     )
-    env.pop("WASPADA_DATABASE_URL", None)
+    if database_url:
+        env["WASPADA_DATABASE_URL"] = database_url
+    env.update({f"WASPADA_{name}": str(value) for name, value in (settings or {}).items()})
     return env
 
 
@@ -82,10 +90,11 @@ with app.app_context():
 """
 
 
-def prepare(operators_per_regency: int) -> tuple[Path, dict, list[int]]:
-    """A fresh instance: migrated, the built-in regions, operators, and today's draft report per regency."""
+def prepare(operators_per_regency: int, database_url: str | None = None) -> tuple[Path, dict, list[int]]:
+    """A fresh instance (on its own SQLite file, or `database_url`): migrated, the built-in regions,
+    operators, and today's draft report per regency."""
     instance = Path(tempfile.mkdtemp(prefix="waspada-live-"))
-    env = environment(instance)
+    env = environment(instance, database_url)
     subprocess.run([BIN / "flask", "init-db"], env=env, check=True, capture_output=True, cwd=ROOT)
     done = subprocess.run(
         [BIN / "python", "-c", SETUP, PASSWORD, ",".join(REGENCIES), str(operators_per_regency)],
@@ -99,38 +108,49 @@ def prepare(operators_per_regency: int) -> tuple[Path, dict, list[int]]:
     return instance, env, report_ids
 
 
-def start_gunicorn(env: dict, workers: int = 3, log: Path | None = None) -> tuple[subprocess.Popen, str]:
-    """gunicorn on a free loopback port; returns the process and the base URL once it answers."""
+# The access log's fields: the worker's process id first, so a test can tell which worker served a request.
+ACCESS_FORMAT = '%(p)s "%(r)s" %(s)s'
+
+
+def start_gunicorn(
+    env: dict,
+    workers: int = 3,
+    log: Path | None = None,
+    access_log: Path | None = None,
+    wait_s: float = 30,
+    config: str = "gunicorn.conf.py",
+    app: str = "wsgi:app",
+) -> tuple[subprocess.Popen, str]:
+    """gunicorn serving `app` on a free loopback port; returns the process and the base URL once it answers."""
     port = free_port()
-    out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115  (closed with the process)
-    process = subprocess.Popen(
-        [
-            BIN / "gunicorn",
-            "-c",
-            "gunicorn.conf.py",
-            "-w",
-            str(workers),
-            "-b",
-            f"127.0.0.1:{port}",
-            "--access-logfile",
-            "/dev/null",
-            "wsgi:app",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=out,
-        stderr=out,
-        start_new_session=True,
-    )
+    command = [BIN / "gunicorn", "-c", config, "-w", str(workers), "-b", f"127.0.0.1:{port}"]
+    command += ["--access-logfile", str(access_log or "/dev/null"), "--access-logformat", ACCESS_FORMAT, app]
+    out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115  (the child keeps its own copy)
+    try:
+        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=out, start_new_session=True)
+    finally:
+        if log:
+            out.close()
     base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline and process.poll() is None:
         try:
-            urllib.request.urlopen(base + "/masuk", timeout=2)
-            return process, base
+            with urllib.request.urlopen(base + "/masuk", timeout=2):
+                return process, base
         except (urllib.error.URLError, ConnectionError, OSError):
             time.sleep(0.1)
     stop(process)
-    sys.exit("gunicorn did not start")
+    raise RuntimeError("gunicorn did not start" + (f"; see {log}" if log else ""))
+
+
+def access_pids(access_log: Path, request_line: str) -> list[int]:
+    """The worker pid of each access-log line whose request line starts with `request_line` (e.g. "POST /masuk")."""
+    pids = []
+    for line in access_log.read_text().splitlines():
+        pid, _, rest = line.partition(" ")
+        if rest.startswith(f'"{request_line}'):
+            pids.append(int(pid.strip("<>")))  # gunicorn writes "<1234>"
+    return pids
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -139,7 +159,11 @@ def stop(process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=15)
     except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(process.pid, signal.SIGKILL)
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait(timeout=15)
 
 
 def worker_pids(master: int) -> list[int]:
@@ -157,16 +181,18 @@ def worker_pids(master: int) -> list[int]:
 
 
 class Client:
-    """A logged-in browser: cookies, the CSRF token, htmx headers."""
+    """A browser: cookies, the CSRF token, htmx headers; logged in as `username` when one is given."""
 
-    def __init__(self, base: str, username: str):
+    def __init__(self, base: str, username: str | None = None, password: str = PASSWORD):
         self.base = base
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
         self.token = ""
         page = self.get("/masuk")[1]
         self.token = TOKEN.search(page).group(1)
-        status, _ = self.post("/masuk", {"username": username, "password": PASSWORD}, htmx=False)
+        if username is None:
+            return
+        status, _ = self.post("/masuk", {"username": username, "password": password}, htmx=False)
         if status not in (200, 302):
             raise RuntimeError(f"log-in of {username} failed: {status}")
         self.get("/")  # as the browser follows the redirect: a token of the new session

@@ -28,6 +28,8 @@ TEST_CONFIG = {
     "WTF_CSRF_ENABLED": False,
     # Cheap scrypt parameters keep hundreds of log-ins fast; the production cost is tested on its own.
     "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+    # The suite logs in hundreds of times from 127.0.0.1; tests/test_ratelimit.py sets real limits.
+    "LOGIN_RATE_LIMIT": "100000 per minute",
 }
 # username → (role, region code, full name)
 ACCOUNTS = {
@@ -73,17 +75,19 @@ def _truncate_postgres() -> None:
     db.session.commit()
 
 
-@pytest.fixture
-def app(database_template, tmp_path):
-    """A fresh app and database with the built-in regions and nothing else."""
-    instance = tmp_path / "instance"
+def build_app(database_template, folder):
+    """A fresh app and database in `folder` with the built-in regions and reference data, nothing else.
+
+    On PostgreSQL there is one test database: building another app empties it again.
+    """
+    instance = folder / "instance"
     if TEST_DATABASE_URL:
         application = make_app(TEST_DATABASE_URL, instance)
         with application.app_context():
             _truncate_postgres()
     else:
-        shutil.copy(database_template, tmp_path / "waspada.sqlite")
-        application = make_app(f"sqlite:///{tmp_path / 'waspada.sqlite'}", instance)
+        shutil.copy(database_template, folder / "waspada.sqlite")
+        application = make_app(f"sqlite:///{folder / 'waspada.sqlite'}", instance)
     with application.app_context():
         load_built_in(db.session)
         load_issue_categories(db.session)
@@ -92,10 +96,22 @@ def app(database_template, tmp_path):
         load_built_in_boundaries(db.session)
         db.session.commit()
         db.session.remove()
-    yield application
+    return application
+
+
+def dispose_app(application) -> None:
+    """Close an app's connections."""
     with application.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_template, tmp_path):
+    """A fresh app and database with the built-in regions and nothing else."""
+    application = build_app(database_template, tmp_path)
+    yield application
+    dispose_app(application)
 
 
 @pytest.fixture
@@ -113,6 +129,11 @@ def runner(app):
 @pytest.fixture
 def users(app):
     """One account per role (plus two from other regions); returns username → id."""
+    return create_accounts(app)
+
+
+def create_accounts(app) -> dict[str, int]:
+    """The ACCOUNTS, created through the service; username → id."""
     ids = {}
     with app.app_context():
         for username, (role, code, name) in ACCOUNTS.items():

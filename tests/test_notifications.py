@@ -116,6 +116,19 @@ def test_header_count_list_and_marking_read(app, users):
     assert "notif-badge" not in client.get("/").get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    "target", ["//evil.example/x", "/\\evil.example/x", "/\t/evil.example/x", "https://evil.example/x", "javascript:x"]
+)
+def test_opening_a_notification_never_leaves_the_site(app, users, target):
+    """`buka` goes through is_safe_next: browsers read `/\\host` and `/<tab>/host` as another site."""
+    make_report(app, "operator.tala", submit=True)
+    client = app.test_client()
+    login(client, "analis")
+    (note,) = _inbox(app, "analis")
+    response = client.post(f"/notifikasi/{note.id}/baca", data={"buka": target})
+    assert response.status_code == 302 and response.headers["Location"] == "/notifikasi/"
+
+
 # ---------------------------------------------------------------- the daily reminder
 
 

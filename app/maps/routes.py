@@ -8,6 +8,7 @@ from flask_login import current_user
 from .. import clock, htmx
 from ..access import permission_required
 from ..extensions import db
+from ..forms import id_value
 from ..regions.models import Region
 from ..reports import services as report_services
 from ..reports.board import Board
@@ -90,8 +91,7 @@ def index():
     """The map page; htmx asks for the map block only when the layer changes."""
     province = chosen_province()
     layer_key, valid = _layer_arg()
-    raw_index = request.args.get("indeks", "")
-    block = map_block(province, layer_key, int(raw_index) if raw_index.isdigit() else None)
+    block = map_block(province, layer_key, id_value(request.args.get("indeks", "")))
     if htmx.wants_fragment():
         if block is None:
             abort(404)

@@ -4,7 +4,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from ..forms import BaseForm, optional_int, options
+from ..forms import BaseForm, id_value, optional_int, options
 from .importer import UNSUR
 from .models import FollowUpStatus, MeetingKind
 
@@ -86,8 +86,8 @@ class AttendeeForm(BaseForm):
             raise ValidationError(REQUIRED)
 
     def validate_participant_id(self, field):
-        """A registry id is a whole number."""
-        if field.data and not str(field.data).isdigit():
+        """A registry id is a whole number a row can have."""
+        if field.data and id_value(str(field.data)) is None:
             raise ValidationError("Peserta tidak sah.")
 
 

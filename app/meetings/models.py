@@ -6,6 +6,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
+from ..audit import parent_row
 from ..auth.models import User
 from ..enums import LabelledEnum, enum_column
 from ..extensions import db
@@ -132,9 +133,10 @@ class AgendaItem(db.Model):
         return f"<AgendaItem {self.id} {self.title!r}>"
 
     @property
-    def audit_region_id(self) -> int:
+    def audit_region_id(self) -> int | None:
         """Audit rows belong to the meeting's region."""
-        return self.meeting.region_id if self.meeting else None
+        meeting = self.meeting or parent_row(self, Meeting, self.meeting_id)
+        return meeting.region_id if meeting else None
 
 
 class Participant(db.Model):
@@ -178,9 +180,10 @@ class Attendance(db.Model):
         return f"<Attendance {self.meeting_id}:{self.participant_id} {self.present}>"
 
     @property
-    def audit_region_id(self) -> int:
+    def audit_region_id(self) -> int | None:
         """Audit rows belong to the meeting's region."""
-        return self.meeting.region_id if self.meeting else None
+        meeting = self.meeting or parent_row(self, Meeting, self.meeting_id)
+        return meeting.region_id if meeting else None
 
 
 class FollowUp(db.Model):

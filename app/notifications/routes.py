@@ -6,6 +6,7 @@ from flask_login import current_user
 from .. import clock, htmx
 from ..access import permission_required
 from ..extensions import db
+from ..security import is_safe_next
 from ..ui import page_arg
 from . import services
 
@@ -35,7 +36,7 @@ def read(notification_id: int):
     services.mark_read(db.session, current_user, notification_id, clock.utcnow())
     db.session.commit()
     target = request.form.get("buka", "")
-    if target.startswith("/") and not target.startswith("//"):
+    if is_safe_next(target):
         return redirect(target)
     if htmx.wants_fragment():
         return _count_response()

@@ -7,7 +7,7 @@ from flask import current_app, has_request_context, url_for
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from .. import mail
+from .. import audit, mail
 from ..auth.models import Role, User
 from ..regions.models import Region
 from ..regions.services import province_of
@@ -100,12 +100,25 @@ def recent(session: Session, user: User, limit: int, offset: int = 0) -> list[No
 
 
 def mark_read(session: Session, user: User, notification_id: int | None, now: datetime) -> int:
-    """Mark one (or, with None, every) unread notification of the user as read; returns how many."""
+    """Mark one (or, with None, every) unread notification of the user as read; returns how many.
+
+    One UPDATE for all of them, so the audit hook does not see it: one explicit audit row says what changed.
+    """
     stmt = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
     if notification_id is not None:
         stmt = stmt.where(Notification.id == notification_id)
-    result = session.execute(stmt.values(read_at=now).execution_options(synchronize_session=False))
-    return result.rowcount or 0
+    count = session.execute(stmt.values(read_at=now).execution_options(synchronize_session=False)).rowcount or 0
+    if count:
+        audit.record(
+            session,
+            "update",
+            entity="notifications",
+            entity_id=notification_id,
+            region_id=user.region_id,
+            changes={"read_at": [None, now.isoformat()], "jumlah": count},
+        )
+        session.flush()
+    return count
 
 
 # ---------------------------------------------------------------- the events

@@ -16,13 +16,12 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from openpyxl import Workbook
 from sqlalchemy import select
 
 from .. import clock, htmx
 from ..access import can, get_scoped_or_404, permission_required, scope
 from ..extensions import db
-from ..forms import options
+from ..forms import id_value, options
 from ..meetings.importer import UNSUR
 from ..meetings.models import Meeting
 from ..reports.forms import NoteForm
@@ -312,6 +311,8 @@ def survey_export(survey_id: int, fmt: str):
 
 def _template_xlsx(survey: Survey) -> bytes:
     """A readable workbook: the template's fields, dimensions and questions."""
+    from openpyxl import Workbook  # ~6 MB: loaded by the first spreadsheet, not by every worker
+
     workbook = Workbook(write_only=True)
     about = workbook.create_sheet("Templat")
     for label, value in (
@@ -409,8 +410,8 @@ def _round_form(bound: bool, meeting: Meeting | None = None) -> RoundForm:
 def round_create():
     """Open a round (from a meeting page, ?rapat=<id> preselects it)."""
     if request.method == "GET":
-        raw = request.args.get("rapat", "")
-        meeting = get_scoped_or_404(db.session, Meeting, int(raw), current_user) if raw.isdigit() else None
+        meeting_id = id_value(request.args.get("rapat", ""))
+        meeting = get_scoped_or_404(db.session, Meeting, meeting_id, current_user) if meeting_id is not None else None
         return render_template("surveys/round_form.html", form=_round_form(False, meeting))
     form = _round_form(True)
     if form.validate_on_submit():
@@ -546,6 +547,8 @@ def round_export(round_id: int, kind: str):
         writer.writerows(rows)
         response = Response(out.getvalue(), mimetype="text/csv; charset=utf-8")
     elif kind == "xlsx":
+        from openpyxl import Workbook  # ~6 MB: loaded by the first spreadsheet, not by every worker
+
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("Jawaban")
         sheet.append(header)
