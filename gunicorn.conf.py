@@ -4,6 +4,10 @@ bind = "127.0.0.1:8000"
 workers = 3
 timeout = 60
 accesslog = "-"
+# gunicorn 27 opens a control socket in the user's home by default; Waspada does not use `gunicornc`, and a
+# shared path lets parallel instances (tests, load checks) trip over each other, and ProtectSystem=strict
+# would refuse it anyway.
+control_socket_disable = True
 
 
 def post_fork(_server, _worker):
