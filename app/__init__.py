@@ -10,12 +10,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import (
     audit,
-    cli,
+    compression,
     config,
     errors,
     htmx,
     mail,
     models,  # noqa: F401  (registers every table with the metadata)
+    ratelimit,
     security,
     ui,
 )
@@ -24,7 +25,7 @@ from .auditlog.routes import bp as auditlog_bp
 from .auth.models import User
 from .auth.routes import bp as auth_bp
 from .dashboard.routes import bp as dashboard_bp
-from .extensions import csrf, db, login_manager, migrate
+from .extensions import csrf, db, init_migrations, login_manager
 from .lapsus.routes import bp as lapsus_bp
 from .maps.routes import bp as maps_bp
 from .meetings.followup_routes import bp as followups_bp
@@ -43,8 +44,11 @@ from .surveys.routes import bp as surveys_bp
 PASSWORD_CHANGE_ALLOWED = frozenset({"auth.change_password", "auth.logout", "static"})
 
 
-def create_app(overrides: dict | None = None, instance_path: str | None = None) -> Flask:
-    """Build the app: defaults → instance/config.py → WASPADA_* environment → `overrides`."""
+def create_app(overrides: dict | None = None, instance_path: str | None = None, cli_commands: bool = True) -> Flask:
+    """Build the app: defaults → instance/config.py → WASPADA_* environment → `overrides`.
+
+    `cli_commands=False` (wsgi.py) leaves out the commands and the migrations, which a web worker never runs.
+    """
     project_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     app = Flask(
         __name__,
@@ -66,17 +70,23 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
 
     db.init_app(app)
     db_setup.init_engine(app)
-    migrate.init_app(app, db, directory=os.path.join(project_root, "migrations"))
+    if cli_commands:
+        init_migrations(app, os.path.join(project_root, "migrations"))
     csrf.init_app(app)
     _init_login(app)
+    compression.init_app(app)  # first registered, so it runs after every other after_request
     htmx.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     ui.init_app(app)
-    cli.init_app(app)
+    if cli_commands:
+        from . import cli  # the commands pull in Alembic, the demo and the generator: not for web workers
+
+        cli.init_app(app)
     mail.init_app(app)
     notification_routes.init_app(app)
     _register_blueprints(app)
+    ratelimit.init_app(app)
     return app
 
 

@@ -559,6 +559,7 @@ def seed_surveys(
 ) -> int:
     """A closed round of the example Kerawanan Pilkada questionnaire in every Kalsel regency, with forms
     entered as an analyst would (completed, first entries); returns the number of forms."""
+    from .scoring.rollup import refresh_form_score
     from .surveys.models import Answer, Response, Round, RoundStatus, Survey
 
     if session.scalar(select(Round.id).limit(1)) is not None:
@@ -599,8 +600,9 @@ def seed_surveys(
                 completed=True,
                 entered_by_id=analyst.id,
             )
-            response.answers = [Answer(question_id=qid, value=value) for qid, value in answers.items()]
+            response.answers = [Answer(question_id=qid, value=value, valid=True) for qid, value in answers.items()]
             session.add(response)
+            refresh_form_score(response)
             forms += 1
     session.flush()
     return forms

@@ -1,7 +1,6 @@
 """Flask extensions, created unbound and initialised by create_app()."""
 
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -19,6 +18,21 @@ NAMING_CONVENTION = {
 }
 
 
+def init_migrations(app, directory: str) -> None:
+    """Flask-Migrate (Alembic) for `flask db` and init-db; web workers skip it (about 11 MB each)."""
+    from flask_migrate import Migrate
+
+    Migrate(
+        app,
+        db,
+        directory=directory,
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_migration_type,
+        include_object=include_in_migrations,
+    )
+
+
 class Base(DeclarativeBase):
     """Declarative base of every model."""
 
@@ -26,11 +40,5 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate(
-    render_as_batch=True,
-    compare_type=True,
-    render_item=render_migration_type,
-    include_object=include_in_migrations,
-)
 login_manager = LoginManager()
 csrf = CSRFProtect()

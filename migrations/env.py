@@ -40,9 +40,28 @@ def run_migrations_online():
     conf_args = dict(migrate_ext.configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=migrate_ext.db.metadata, **conf_args)
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration rebuilds a table (copy, drop, rename). With foreign keys on, dropping the old
+            # table is a DELETE that cascades: every child row (the answers of survey_responses, say) would go.
+            # The pragma only works outside a transaction, so it is set on the driver connection first.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            context.configure(connection=connection, target_metadata=migrate_ext.db.metadata, **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    _check_foreign_keys(connection)
+        finally:
+            if sqlite:
+                connection.invalidate()  # never back into the pool with keys off: a fresh connection replaces it
+
+
+def _check_foreign_keys(connection):
+    """Refuse to commit a migration that left rows pointing at nothing (checked while keys were off)."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"Migrasi meninggalkan {len(broken)} baris dengan kunci asing rusak, mis. {broken[:3]}")
 
 
 if context.is_offline_mode():

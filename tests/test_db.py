@@ -82,3 +82,31 @@ def test_migrations_match_the_models(app):
         context = MigrationContext.configure(conn, opts={"include_object": include_in_migrations})
         diff = compare_metadata(context, db.metadata)
     assert diff == []
+
+
+def test_a_migration_that_rebuilds_a_table_keeps_its_children(app, users):
+    """Downgrading 0008 rebuilds survey_responses (SQLite batch mode): its answers must survive the rebuild."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import func, select
+
+    from app.surveys.models import Answer
+
+    from .conftest import login
+    from .test_rollup import _answers, _open_round, _start
+
+    round_id = _open_round(app)
+    client = app.test_client()
+    login(client, "fasilitator")
+    form_id = _start(client, round_id)
+    assert client.post(f"/kuesioner/isian/{form_id}/selesai", data=_answers(app, round_id)).status_code == 302
+    with app.app_context():
+        answers = db.session.scalar(select(func.count()).select_from(Answer))
+        assert answers >= 20
+        db.session.remove()
+        downgrade(revision="0007")
+        upgrade()
+        assert db.session.scalar(select(func.count()).select_from(Answer)) == answers
+        db.session.remove()  # outside a request every transaction takes the write lock
+        with db.engine.connect() as conn:  # keys are back on for the app's connections
+            if conn.dialect.name == "sqlite":
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.reports.models import ThreatLevel
 from app.scoring import services
 from app.scoring.models import IndexDefinition, IndexSource, PublishedScore
+from app.scoring.rollup import refresh_form_score
 from app.surveys.models import (
     Answer,
     Dimension,
@@ -105,6 +106,8 @@ def scored(app):
         db.session.flush()
         for code, score in (("63.01", 10.0), ("63.02", 90.0)):
             db.session.add(PublishedScore(definition_id=before.id, region_id=region(code).id, score=score))
+        for response in db.session.scalars(select(Response)):
+            refresh_form_score(response)  # as the entry services do when answers are saved
         db.session.commit()
         return {"definition": definition.id, "before": before.id}
 

@@ -216,11 +216,15 @@ def situation_today(session: Session, user: User, province: Region, today: date)
     from ..regions.services import regencies_of
 
     regencies = regencies_of(session, province)
-    counts = select(ReportItem.report_id, func.count().label("item_count")).group_by(ReportItem.report_id).subquery()
+    # Counted per report of today: a grouped count of every item ever filed took a second nationally.
+    items = (
+        select(func.count())
+        .where(ReportItem.report_id == DailyReport.id)
+        .correlate(DailyReport)
+        .scalar_subquery()
+    )
     stmt = scope_classified(
-        select(DailyReport, func.coalesce(counts.c.item_count, 0))
-        .outerjoin(counts, counts.c.report_id == DailyReport.id)
-        .where(
+        select(DailyReport, items).where(
             DailyReport.region_id.in_([r.id for r in regencies]),
             DailyReport.report_date == today,
             DailyReport.status.in_(SUBMITTED),
@@ -229,7 +233,7 @@ def situation_today(session: Session, user: User, province: Region, today: date)
         DailyReport.region_id,
         DailyReport.classification,
     )
-    found = {report.region_id: (report, items) for report, items in session.execute(stmt)}
+    found = {report.region_id: (report, count) for report, count in session.execute(stmt)}
     return [Situation(r, *found.get(r.id, (None, 0))) for r in regencies]
 
 

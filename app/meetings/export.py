@@ -4,8 +4,6 @@ import csv
 import io
 from collections.abc import Iterator
 
-from openpyxl import Workbook
-
 from .importer import UNSUR
 from .models import Attendance
 
@@ -44,6 +42,8 @@ def attendance_csv(rows: list[Attendance]) -> Iterator[str]:
 
 def attendance_xlsx(rows: list[Attendance]) -> bytes:
     """An XLSX workbook of the list (a meeting's list is small: built in memory)."""
+    from openpyxl import Workbook  # ~6 MB: loaded by the first spreadsheet, not by every worker
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Daftar hadir")
     sheet.append(HEADERS)

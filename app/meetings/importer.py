@@ -6,8 +6,6 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-from openpyxl import load_workbook
-
 UNSUR = {
     "asn": "ASN/OPD",
     "tni": "TNI",
@@ -116,6 +114,8 @@ def read_table(data: bytes) -> list[tuple[int, list[str]]] | None:
     """(line, cells) of a spreadsheet or CSV file, or None when it is neither."""
     if data.startswith(b"PK\x03\x04"):
         try:
+            from openpyxl import load_workbook  # ~6 MB: loaded by the first upload, not by every worker
+
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError):
             return None

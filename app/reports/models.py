@@ -2,10 +2,11 @@
 
 from datetime import date, datetime, time
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, SmallInteger, String, Text, Time, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, SmallInteger, String, Text, Time, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from .. import clock
+from ..audit import parent_row
 from ..auth.models import User
 from ..enums import LabelledEnum, enum_column
 from ..extensions import db
@@ -200,6 +201,15 @@ class DailyReport(db.Model):
     __table_args__ = (
         UniqueConstraint("region_id", "report_date", name="uq_daily_reports_region_id_report_date"),
         Index("ix_daily_reports_report_date_region_id", "report_date", "region_id"),
+        # The province's review queue (submitted, oldest first) without reading every verified report; partial,
+        # so the planner never takes it for the many queries on status IN (submitted, returned, verified).
+        Index(
+            "ix_daily_reports_review_queue",
+            "region_id",
+            "submitted_at",
+            sqlite_where=text("status = 'submitted'"),
+            postgresql_where=text("status = 'submitted'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -270,9 +280,10 @@ class ReportItem(IncidentFields, db.Model):
         return f"<ReportItem {self.id} {self.title!r}>"
 
     @property
-    def audit_region_id(self) -> int:
-        """Audit rows about an item belong to its report's region."""
-        return self.report.region_id if self.report else None
+    def audit_region_id(self) -> int | None:
+        """Audit rows about an item belong to its report's region (also once removed from the report)."""
+        report = self.report or parent_row(self, DailyReport, self.report_id)
+        return report.region_id if report else None
 
 
 class ReportEvent(db.Model):
@@ -299,6 +310,7 @@ class ReportEvent(db.Model):
         return f"<ReportEvent {self.report_id} {self.action}>"
 
     @property
-    def audit_region_id(self) -> int:
+    def audit_region_id(self) -> int | None:
         """Audit rows about a review step belong to the report's region."""
-        return self.report.region_id if self.report else None
+        report = self.report or parent_row(self, DailyReport, self.report_id)
+        return report.region_id if report else None

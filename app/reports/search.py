@@ -7,14 +7,16 @@ operators, `*`, `NEAR`, `-`, `:` and parentheses carry no meaning.
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, column, func, literal_column, select, table
+from sqlalchemy import Select, column, func, literal_column, select, table, text
 from sqlalchemy.orm import Session, contains_eager
 
+from .. import clock
 from ..access import scope_classified
 from ..auth.models import Role, User
 from ..regions.models import Region
@@ -32,6 +34,14 @@ MIN_PREFIX = 3
 # Counting every match of a national search costs a scan; past this many the page says "more than", and
 # the matches are found by walking the reports newest first instead of being sorted (see ItemPage).
 COUNT_LIMIT = 5_000
+# The windows tried first for the newest page of many hits (days back from the newest day asked for).
+RECENT_DAYS = (7, 31)
+# FTS5 merges the whole doclist of a prefix ("warga"*) before it yields a row: ~100 ms nationally for a word in
+# most items, and again for every page and count. OR-ed exact words stream and stop at a LIMIT, so a prefix is
+# expanded into the index's own words that begin with it (one seek each in an fts5vocab table); a prefix with
+# more words than this stays a prefix query.
+MAX_EXPANSION = 40
+VOCABULARY = "temp.report_item_words"
 SEARCH_TABLE = table("report_item_search", column("rowid"))
 SEARCH_VECTOR = literal_column("report_items.search_vector")
 # The item's own text an excerpt may come from (never the informant: exports hide it, so excerpts do too).
@@ -95,11 +105,18 @@ def _is_prefix(term: str) -> bool:
     return len(term) >= MIN_PREFIX
 
 
-def fts5_query(terms: list[str], token: str | None = None) -> str:
-    """An FTS5 MATCH expression: every term (as a prefix) in the text, the scope token in `scope`."""
+def fts5_query(terms: list[str], token: str | None = None, expansions: dict[str, list[str]] | None = None) -> str:
+    """An FTS5 MATCH expression: every term (as a prefix) in the text, the scope token in `scope`.
+
+    `expansions` gives, for a prefix term, the indexed words beginning with it: they are OR-ed instead.
+    """
     parts = []
     for term in terms:
-        phrase = f'"{term}"*' if _is_prefix(term) else f'"{term}"'
+        words = (expansions or {}).get(term)
+        if words:
+            phrase = "(" + " OR ".join(f'"{word}"' for word in words) + ")"
+        else:
+            phrase = f'"{term}"*' if _is_prefix(term) else f'"{term}"'
         # Only a term that could hit a scope token is kept to the text columns: a column filter makes
         # FTS5 read positions, which costs on frequent words.
         parts.append("{title body} : " + phrase if SCOPE_LIKE.fullmatch(term) else phrase)
@@ -127,23 +144,100 @@ def ts_query(terms: list[str], token: str | None = None) -> str:
 # ---------------------------------------------------------------- statements
 
 
-def _with_text(stmt: Select, terms: list[str], token: str | None, sqlite: bool, by_date: bool) -> Select:
+def expand_prefixes(session: Session, terms: list[str]) -> dict[str, list[str]]:
+    """For each prefix term, the words of the SQLite index that begin with it (none listed when too many).
+
+    The vocabulary table walks the index's terms in order; each step seeks just past the last word found
+    (word + chr(1): no indexed word lies between), so a word in a million items costs no more than a rare one.
+    """
+    known = session.info.setdefault("search_expansions", {})  # the count and the page ask alike
+    if tuple(terms) in known:
+        return known[tuple(terms)]
+    session.execute(
+        text(f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCABULARY} USING fts5vocab(main, report_item_search, 'instance')")
+    )
+    step = text(f"SELECT term FROM {VOCABULARY} WHERE term >= :after LIMIT 1")
+    expansions = known[tuple(terms)] = {}
+    for term in terms:
+        if not _is_prefix(term):
+            continue
+        words, after = [], term
+        while len(words) <= MAX_EXPANSION:
+            word = session.scalar(step, {"after": after})
+            if word is None or not word.startswith(term):
+                break
+            words.append(word)
+            after = word + "\x01"
+        if len(words) <= MAX_EXPANSION:
+            expansions[term] = words
+    return expansions
+
+
+def _with_text(
+    session: Session,
+    stmt: Select,
+    terms: list[str],
+    token: str | None,
+    sqlite: bool,
+    by_date: bool,
+    first_item: int | None = None,
+) -> Select:
     """Add the full-text condition: FTS5 on SQLite, the tsvector on PostgreSQL (both bound, never spliced)."""
     if not sqlite:
         query = func.to_tsquery(literal_column("'simple'"), ts_query(terms, token))
         return stmt.where(SEARCH_VECTOR.op("@@")(query))
-    match = literal_column("report_item_search").op("MATCH")(fts5_query(terms, token))
+    match = _fts5_match(session, terms, token)
     if by_date:  # walking the dates: the hits are collected once and each item is looked up in them
-        return stmt.where((ReportItem.id + 0).in_(select(SEARCH_TABLE.c.rowid).where(match)))
+        hits = select(SEARCH_TABLE.c.rowid).where(match)
+        if first_item is not None:  # only the recent ones: the index seeks past the rest
+            hits = hits.where(SEARCH_TABLE.c.rowid >= first_item)
+        return stmt.where((ReportItem.id + 0).in_(hits))
     # The index leads and its hits are joined to their items, so a LIMIT stops it early.
     return stmt.join(SEARCH_TABLE, SEARCH_TABLE.c.rowid == ReportItem.id).where(match)
 
 
-def matching(session: Session, user: User, wanted: ItemFilter, by_date: bool = False) -> Select:
+def _fts5_match(session: Session, terms: list[str], token: str | None):
+    """The bound MATCH condition on the SQLite index, prefixes expanded into words."""
+    expression = fts5_query(terms, token, expand_prefixes(session, terms))
+    return literal_column("report_item_search").op("MATCH")(expression)
+
+
+def _scope_token(user: User, wanted: ItemFilter) -> str | None:
+    """The narrowest scope token: the chosen region's, else the user's own (none for administrators)."""
+    return region_token(wanted.region or (None if user.role == Role.ADMIN else user.region))
+
+
+def index_alone_counts(user: User, wanted: ItemFilter) -> bool:
+    """Whether the SQLite index by itself holds exactly the items the user may see that match: text and at most
+    a region (its scope token), and a user who sees every item in that scope (Rahasia included)."""
+    if not search_terms(wanted.text) or any(
+        (wanted.date_from, wanted.date_to, wanted.aspect, wanted.category_id, wanted.threat, wanted.status)
+    ):
+        return False
+    if wanted.region is not None and region_token(wanted.region) is None:
+        return False
+    if user.role in (Role.ADMIN, Role.PROVINSI):
+        return user.role == Role.ADMIN or _scope_token(user, wanted) is not None
+    region = user.region
+    # A kab/kota user sees every item of their own region (its Rahasia ones too), and nothing beyond it.
+    return region is not None and region.is_regency and wanted.region in (None, region)
+
+
+def capped_index_count(session: Session, user: User, wanted: ItemFilter, limit: int) -> int:
+    """Matches counted in the SQLite index alone, no further than `limit` (see `index_alone_counts`)."""
+    match = _fts5_match(session, search_terms(wanted.text), _scope_token(user, wanted))
+    hits = select(SEARCH_TABLE.c.rowid).select_from(SEARCH_TABLE).where(match).limit(limit).subquery()
+    return session.scalar(select(func.count()).select_from(hits))
+
+
+def matching(
+    session: Session, user: User, wanted: ItemFilter, by_date: bool = False, recent: "Recent | None" = None
+) -> Select:
     """Ids of the items the user may see that match the filter, joined to report and region, in no order.
 
     `by_date` asks SQLite to walk the report-date index newest first (and stop after a page) instead of
     collecting every match by region or by full-text hit and sorting them: right when matches are many.
+    `recent` keeps to reports from a day on (and so to the index's hits from their first item on).
     """
     sqlite = session.get_bind().dialect.name == "sqlite"
     # `x + 0` is the same value but hides x's index from SQLite's planner; PostgreSQL plans by statistics.
@@ -158,8 +252,10 @@ def matching(session: Session, user: User, wanted: ItemFilter, by_date: bool = F
     terms = search_terms(wanted.text)
     if terms:
         # The narrowest scope token lets the index itself drop other regions' items.
-        token = region_token(wanted.region or (None if user.role == Role.ADMIN else user.region))
-        stmt = _with_text(stmt, terms, token, sqlite, hidden)
+        first_item = recent.first_item if recent is not None else None
+        stmt = _with_text(session, stmt, terms, _scope_token(user, wanted), sqlite, hidden, first_item)
+    if recent is not None:
+        stmt = stmt.where(DailyReport.report_date >= recent.day)
     if wanted.date_from:
         stmt = stmt.where(DailyReport.report_date >= wanted.date_from)
     if wanted.date_to or hidden:
@@ -186,10 +282,16 @@ def newest_first(stmt: Select) -> Select:
 
 
 def page_statement(
-    session: Session, user: User, wanted: ItemFilter, limit: int, offset: int, by_date: bool = False
+    session: Session,
+    user: User,
+    wanted: ItemFilter,
+    limit: int,
+    offset: int,
+    by_date: bool = False,
+    recent: "Recent | None" = None,
 ) -> Select:
     """One page of matching items: the ids are sorted alone (narrow rows), then those items are loaded."""
-    ids = newest_first(matching(session, user, wanted, by_date)).limit(limit).offset(offset)
+    ids = newest_first(matching(session, user, wanted, by_date, recent)).limit(limit).offset(offset)
     return newest_first(
         select(ReportItem)
         .join(DailyReport, ReportItem.report_id == DailyReport.id)
@@ -197,6 +299,36 @@ def page_statement(
         .where(ReportItem.id.in_(ids))
         .options(contains_eager(ReportItem.report).contains_eager(DailyReport.region))
     )
+
+
+@dataclass(frozen=True)
+class Recent:
+    """Reports from `day` on, whose items all have ids from `first_item` on."""
+
+    day: date
+    first_item: int
+
+
+def recent_windows(session: Session, wanted: ItemFilter, today: date) -> Iterator[Recent]:
+    """Wider and wider windows back from the newest day asked for (a week, a month) that hold items.
+
+    With thousands of hits, the newest page lies in the last days: collecting the hits of five years to
+    keep 50 cost a tenth of a second nationally; the hits from a window's first item on cost a few ms.
+    (Wider windows cost about what they save.)
+    """
+    last = min(wanted.date_to or today, today)
+    for days in RECENT_DAYS:
+        day = last - timedelta(days=days)
+        if wanted.date_from and day <= wanted.date_from:
+            return
+        first = session.scalar(
+            # `id + 0`: SQLite would find the minimum by walking every item from the oldest on.
+            select(func.min(ReportItem.id + 0))
+            .join(DailyReport, ReportItem.report_id == DailyReport.id)
+            .where(DailyReport.report_date >= day)
+        )
+        if first is not None:
+            yield Recent(day, first)
 
 
 def capped_count(session: Session, stmt: Select, limit: int) -> int:
@@ -214,9 +346,21 @@ class ItemPage(Pagination):
     def _query_items(self) -> list[ReportItem]:
         """The items of this page."""
         session, user, wanted = self._query_args["session"], self._query_args["user"], self._query_args["wanted"]
-        self._counted = capped_count(session, matching(session, user, wanted), COUNT_LIMIT + 1)
+        if session.get_bind().dialect.name == "sqlite" and index_alone_counts(user, wanted):
+            # Joining every hit to its report and region only to count them cost more than the page itself.
+            self._counted = capped_index_count(session, user, wanted, COUNT_LIMIT + 1)
+        else:
+            self._counted = capped_count(session, matching(session, user, wanted), COUNT_LIMIT + 1)
         if self._counted == 0:
             return []
+        if self.capped and search_terms(wanted.text) and session.get_bind().dialect.name == "sqlite":
+            # The newest page of many hits lies in a recent window; a window holding a whole page holds the
+            # right page (every hit outside it is older), else the next, wider one is tried, then all.
+            for recent in recent_windows(session, wanted, clock.utcnow().date() + timedelta(days=1)):
+                stmt = page_statement(session, user, wanted, self.per_page, self._query_offset, True, recent)
+                items = list(session.scalars(stmt).unique())
+                if len(items) == self.per_page:
+                    return items
         stmt = page_statement(session, user, wanted, self.per_page, self._query_offset, self.capped)
         return list(session.scalars(stmt).unique())
 

@@ -3,8 +3,6 @@
 import csv
 import io
 
-from openpyxl import Workbook
-
 from .services import Ranking, RankRow
 
 
@@ -54,6 +52,8 @@ def ranking_csv(ranking: Ranking, rows: list[RankRow]) -> str:
 
 def ranking_xlsx(ranking: Ranking, rows: list[RankRow]) -> bytes:
     """An XLSX workbook: the table, then the index, edition, province and basis in a second sheet."""
+    from openpyxl import Workbook  # ~6 MB: loaded by the first spreadsheet, not by every worker
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Peringkat")
     sheet.append(headers(ranking))

@@ -11,10 +11,10 @@ from ..meetings.importer import read_table
 from ..regions.models import Region
 from ..regions.services import regencies_of
 from ..reports.models import DailyReport, ReportItem, ReportStatus
-from ..surveys.models import Answer, Direction, Question, Response, Round, Survey
+from ..surveys.models import Direction, Response, Round, Survey
 from . import scoring
 from .models import IndexDefinition, IndexSource, PublishedScore
-from .scoring import Band, DimensionSpec, QuestionSpec, RegionScore
+from .scoring import Band, RegionScore
 
 SUBMITTED = (ReportStatus.SUBMITTED, ReportStatus.RETURNED, ReportStatus.VERIFIED)
 PUBLISHED_COLUMNS = {
@@ -152,55 +152,50 @@ class QuestionnaireScores:
 def questionnaire_scores(session: Session, definition: IndexDefinition, region_ids: list[int]) -> QuestionnaireScores:
     """Region scores from the completed forms of every template version feeding this index edition.
 
-    Forms of rounds held at the province level count only in the pooled (province) score.
+    Each form's index is read from its response row (kept by app/scoring/rollup.py as answers are saved),
+    so a province costs one row per form. A form that scores nothing (no valid answer in any dimension)
+    counts for nothing. Forms of rounds held at the province level count only in the pooled (province) score.
     """
     surveys = session.scalars(
         select(Survey)
         .where(Survey.index_name == definition.name, Survey.edition == definition.edition)
-        .options(selectinload(Survey.questions).joinedload(Question.dimension), selectinload(Survey.dimensions))
+        .options(selectinload(Survey.dimensions))
     ).all()
-    specs = {}
     dimension_names: dict[str, str] = {}
+    codes: dict[int, set[str]] = {}
     for survey in surveys:
-        questions = [
-            QuestionSpec(q.id, q.dimension.code if q.dimension else None, q.qtype.value, q.settings, q.reversed)
-            for q in survey.questions
-        ]
-        specs[survey.id] = (questions, [DimensionSpec(d.code, d.weight) for d in survey.dimensions])
+        codes[survey.id] = {d.code for d in survey.dimensions}
         for d in survey.dimensions:
             dimension_names.setdefault(d.code, d.name)
     rows = session.execute(
-        select(Round.region_id, Round.survey_id, Answer.response_id, Answer.question_id, Answer.value)
-        .join(Response, Answer.response_id == Response.id)
+        select(Round.region_id, Round.survey_id, Response.score, Response.dimension_scores)
         .join(Round, Response.round_id == Round.id)
         .where(
-            Round.survey_id.in_(list(specs)),
+            Round.survey_id.in_([s.id for s in surveys]),
             Round.region_id.in_(region_ids),
             Response.completed,
             Response.first_entry_id.is_(None),
-            Answer.valid,
         )
     )
-    forms: dict[int, tuple[int, int, dict[int, str]]] = {}
-    for region_id, survey_id, response_id, question_id, value in rows:
-        forms.setdefault(response_id, (region_id, survey_id, {}))[2][question_id] = value
-    per_region: dict[int, list[scoring.FormIndex]] = defaultdict(list)
+    per_region: dict[int, list[tuple[float | None, dict]]] = defaultdict(list)
     missing: set[str] = set()
-    for region_id, survey_id, answers in forms.values():
-        questions, dimensions = specs[survey_id]
-        result = scoring.form_index(questions, dimensions, answers)
-        missing.update(result.missing)
-        per_region[region_id].append(result)
+    for region_id, survey_id, value, dimensions in rows:
+        if value is None and not dimensions:
+            continue
+        missing.update(codes[survey_id].difference(dimensions))
+        per_region[region_id].append((value, dimensions))
     scores = {
         region_id: scoring.region_score(
-            [f.value for f in per_region.get(region_id, [])],
+            [value for value, _ in per_region.get(region_id, [])],
             definition.min_respondents,
-            [f.dimensions for f in per_region.get(region_id, [])],
+            [dims for _, dims in per_region.get(region_id, [])],
         )
         for region_id in region_ids
     }
-    every = [f for forms_ in per_region.values() for f in forms_]
-    pooled = scoring.region_score([f.value for f in every], definition.min_respondents, [f.dimensions for f in every])
+    every = [form for forms in per_region.values() for form in forms]
+    pooled = scoring.region_score(
+        [value for value, _ in every], definition.min_respondents, [dims for _, dims in every]
+    )
     return QuestionnaireScores(scores, pooled, list(dimension_names.items()), missing)
 
 

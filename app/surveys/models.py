@@ -6,6 +6,7 @@ from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConst
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
+from ..audit import parent_row
 from ..enums import LabelledEnum, enum_column
 from ..extensions import db
 from ..regions.models import Region
@@ -179,6 +180,8 @@ class Response(db.Model):
 
     __tablename__ = "survey_responses"
     __audit_label__ = "Isian kuesioner"
+    # Derived from the answers, which are audited themselves.
+    __audit_exclude__ = frozenset({"score", "dimension_scores"})
     __table_args__ = (Index("ix_survey_responses_round_id_number", "round_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -192,6 +195,11 @@ class Response(db.Model):
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now, onupdate=_now)
+    # The form's index and dimension scores as scoring.form_index computes them from the valid answers, kept
+    # up to date in the same transaction as every answer (app/scoring/rollup.py): rankings read one row per
+    # form, not its answers. The dimensions a form left out are the template's others.
+    score: Mapped[float | None] = mapped_column(Float)
+    dimension_scores: Mapped[dict | None] = mapped_column(JSON)
 
     round: Mapped[Round] = relationship(back_populates="responses")
     answers: Mapped[list["Answer"]] = relationship(back_populates="response", cascade="all, delete-orphan")
@@ -200,9 +208,10 @@ class Response(db.Model):
         return f"<Response {self.round_id}#{self.number}>"
 
     @property
-    def audit_region_id(self) -> int:
+    def audit_region_id(self) -> int | None:
         """Audit rows belong to the round's region."""
-        return self.round.region_id if self.round else None
+        round_ = self.round or parent_row(self, Round, self.round_id)
+        return round_.region_id if round_ else None
 
 
 class Answer(db.Model):
@@ -224,6 +233,7 @@ class Answer(db.Model):
         return f"<Answer {self.response_id}:{self.question_id}={self.value!r}>"
 
     @property
-    def audit_region_id(self) -> int:
+    def audit_region_id(self) -> int | None:
         """Audit rows belong to the round's region."""
-        return self.response.round.region_id if self.response and self.response.round else None
+        response = self.response or parent_row(self, Response, self.response_id)
+        return response.audit_region_id if response else None

@@ -19,6 +19,7 @@ from ..meetings.importer import UNSUR
 from ..meetings.models import Meeting
 from ..regions.models import Region, RegionKind
 from ..reports.services import StaleEdit
+from ..scoring.rollup import refresh_form_score
 from . import rules
 from .models import (
     AGE_BANDS,
@@ -428,6 +429,8 @@ def save_answer(session: Session, response: Response, user: User, question: Ques
         answer.valid = reading.problem is None
     response.completed = False if reading.problem else response.completed
     session.flush()
+    refresh_form_score(response)
+    session.flush()
     return reading.problem
 
 
@@ -468,6 +471,7 @@ def finish(session: Session, response: Response, user: User) -> dict[int, str]:
     _require_entry(user, response.round)
     problems = form_problems(response)
     response.completed = not problems
+    refresh_form_score(response)
     session.flush()
     return problems
 
