@@ -16,6 +16,7 @@ from .auth import services as account_services
 from .auth.models import Role, User
 from .auth.services import AccountError, UserData
 from .backup import BackupError, make_backup, restore_backup
+from .dbcopy import db_copy_command
 from .extensions import db
 from .maps.services import import_boundaries, load_built_in_boundaries
 from .notifications.reminders import send_deadline_reminders
@@ -24,6 +25,7 @@ from .regions.services import ImportResult, import_regions_csv, load_built_in
 from .reports.seed import load_issue_categories
 from .scoring.seed import load_definitions
 from .surveys.services import load_examples
+from .synthetic.cli import demo_cli
 
 DEMO_USERS = (
     ("admin", "Administrator Sistem", Role.ADMIN, None, "Administrator"),
@@ -254,3 +256,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(notify_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(db_copy_command)

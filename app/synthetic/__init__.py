@@ -1,0 +1,1 @@
+"""Synthetic national data for benchmarks and demos (`flask demo generate`)."""
