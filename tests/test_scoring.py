@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.scoring import charts
+from app.scoring import charts, scoring
 from app.scoring.scoring import (
     Band,
     DimensionSpec,
@@ -339,3 +339,23 @@ def test_ranks_are_a_valid_competition_ranking(scores, higher_is_worse):
         better = sum(1 for other in scored.values() if (other > value if higher_is_worse else other < value))
         assert ranks[key] == better + 1  # one more than those strictly ahead: ties share, the next skips
     assert all(1 <= r <= len(scored) for r in ranks.values())
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        QuestionSpec(1, "A", "scale", {}),
+        QuestionSpec(1, "A", "scale", {}, reversed=True),
+        QuestionSpec(1, "A", "choice", {"options": [{"score": 0}, {"score": 2}, {"score": 5}]}),
+        QuestionSpec(1, "A", "choice", {"options": [{"score": 3}, {"score": 3}]}),
+        QuestionSpec(1, "A", "choice", {}),
+        QuestionSpec(1, "A", "yesno", {"yes": 0, "no": 2}, reversed=True),
+        QuestionSpec(1, "A", "number", {"min": 0, "max": 20}),
+        QuestionSpec(1, "A", "text", {}),
+    ],
+)
+def test_the_precomputed_answers_score_as_the_settings_say(spec):
+    """The table built at construction gives what the full computation gives, odd values included."""
+    for value in ("1", "2", "3", "4", "5", "01", " 2", "ya", "tidak", "7.5", "", None, "x"):
+        assert scoring.normalise(spec, value) == scoring._normalise(spec, value), value
+    assert set(spec.answers) <= {"1", "2", "3", "4", "5", "ya", "tidak"}

@@ -5,12 +5,14 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
+from flask import request
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, select, text
 
 from app import clock
 from app.extensions import db
+from app.regions.models import Region
 from app.reports import search
 from app.reports.models import Aspect, Classification, IssueCategory, ReportStatus, ThreatLevel
 from app.reports.search import excerpt, fold, fts5_query, search_terms, ts_query
@@ -511,3 +513,21 @@ def test_the_count_is_what_the_user_may_see_whoever_counts(app, users, username)
     with app.app_context():
         assert search.index_alone_counts(user("pimpinan"), search.ItemFilter(text="unjuk")) is False
         assert search.index_alone_counts(user("admin"), search.ItemFilter(text="unjuk", aspect=Aspect.POLITIK)) is False
+
+
+def test_the_quick_region_select_writes_what_wtforms_writes(app, users):
+    from wtforms import widgets
+
+    from app.forms import QuickSelect
+    from app.reports.search_forms import SearchForm
+
+    with app.app_context():
+        balangan = region("63.11").id
+    with app.test_request_context(f"/laporan/cari/?wilayah={balangan}"):
+        regions = db.session.scalars(select(Region).where(Region.code.like("6%")).order_by(Region.code)).all()
+        form = SearchForm(request.args).set_choices(regions, [])
+        form.validate()
+        quick = str(QuickSelect()(form.wilayah))
+        assert quick == str(widgets.Select()(form.wilayah))
+        assert '<option value="' in quick and f'<option selected value="{balangan}">Kab. Balangan</option>' in quick
+        assert quick.count("<optgroup") == 2

@@ -3,7 +3,7 @@
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
-from ..forms import BaseForm, optional_int, options
+from ..forms import BaseForm, QuickSelect, optional_int, options
 from ..regions.models import Region
 from .models import Aspect, IssueCategory, ReportStatus, ThreatLevel
 from .search import ItemFilter
@@ -20,7 +20,7 @@ class SearchForm(BaseForm):
     q = StringField("Kata kunci", validators=[Optional(), Length(max=MAX_QUERY_LENGTH)])
     dari = DateField("Dari tanggal", validators=[Optional()], format="%Y-%m-%d", render_kw={"type": "date"})
     sampai = DateField("Sampai tanggal", validators=[Optional()], format="%Y-%m-%d", render_kw={"type": "date"})
-    wilayah = SelectField("Wilayah", coerce=optional_int, default="")
+    wilayah = SelectField("Wilayah", coerce=optional_int, default="", widget=QuickSelect())
     aspek = SelectField("Aspek", default="", choices=options([("", "Semua aspek")] + Aspect.choices()))
     kategori = SelectField("Kategori isu", coerce=optional_int, default="")
     kerawanan = SelectField("Kerawanan", default="", choices=options([("", "Semua tingkat")] + ThreatLevel.choices()))
@@ -30,10 +30,14 @@ class SearchForm(BaseForm):
         """Offer the regions in the user's scope (by province; a province itself when there are several)."""
         self._regions = {r.id: r for r in regions}
         provinces = [r for r in regions if r.is_province]
+        regencies: dict[int | None, list[Region]] = {}
+        for region in regions:
+            if region.is_regency:
+                regencies.setdefault(region.parent_id, []).append(region)
         choices = options([("", "Semua wilayah")])
         for province in provinces:
             group = [(str(province.id), f"Seluruh {province.name}")] if len(provinces) > 1 else []
-            group += [(str(r.id), r.name) for r in regions if r.parent_id == province.id and r.is_regency]
+            group += [(str(r.id), r.name) for r in regencies.get(province.id, [])]
             choices += options(group, optgroup=province.name)
         if not provinces:  # a regency user: only their own regency
             choices += options([(str(r.id), r.name) for r in regions if r.is_regency])

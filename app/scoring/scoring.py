@@ -58,13 +58,31 @@ DEFAULT_THREAT_WEIGHTS = {"rendah": 1.0, "sedang": 3.0, "tinggi": 9.0}
 
 @dataclass(frozen=True)
 class QuestionSpec:
-    """What scoring needs to know of a question."""
+    """What scoring needs to know of a question.
+
+    `answers` is filled once, at construction: the normalised score of every answer a scale, choice or
+    yes/no question can take, so scoring a million answers is a million lookups (other values, numbers
+    and text go through `normalise` in full).
+    """
 
     id: int
     dimension: str | None
     qtype: str
     settings: Mapping
     reversed: bool = False
+    answers: Mapping[str, float] = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        candidates: tuple[str, ...] = ()
+        if self.qtype == "scale":
+            candidates = ("1", "2", "3", "4", "5")
+        elif self.qtype == "choice":
+            options = self.settings.get("options") if isinstance(self.settings, Mapping) else None
+            candidates = tuple(str(n) for n in range(1, len(options) + 1)) if isinstance(options, list) else ()
+        elif self.qtype == "yesno":
+            candidates = ("ya", "tidak")
+        scored = {value: _normalise(self, value) for value in candidates}
+        object.__setattr__(self, "answers", {value: score for value, score in scored.items() if score is not None})
 
 
 @dataclass(frozen=True)
@@ -112,6 +130,12 @@ def _clip(value: float) -> float:
 
 def normalise(question: QuestionSpec, value: str | None) -> float | None:
     """An answer as 0–100 in the index's direction; None for text, blanks and values we cannot read."""
+    score = question.answers.get(value)
+    return score if score is not None else _normalise(question, value)
+
+
+def _normalise(question: QuestionSpec, value: str | None) -> float | None:
+    """`normalise` worked out from the question's settings."""
     if value is None or value == "" or question.qtype == "text":
         return None
     settings = question.settings
@@ -154,9 +178,13 @@ def form_index(
     for question in questions:
         if question.dimension is None:
             continue
-        score = normalise(question, answers.get(question.id))
-        if score is not None:
-            sums.setdefault(question.dimension, []).append(score)
+        value = answers.get(question.id)
+        score = question.answers.get(value)  # the common case of `normalise`, inlined: a million times a run
+        if score is None:
+            score = _normalise(question, value)
+            if score is None:
+                continue
+        sums.setdefault(question.dimension, []).append(score)
     dims = list(dimensions)
     scores = {code: sum(values) / len(values) for code, values in sums.items()}
     used = [d for d in dims if d.code in scores and d.weight > 0]
