@@ -524,7 +524,8 @@ def test_the_quick_region_select_writes_what_wtforms_writes(app, users):
     with app.app_context():
         balangan = region("63.11").id
     with app.test_request_context(f"/laporan/cari/?wilayah={balangan}"):
-        regions = db.session.scalars(select(Region).where(Region.code.like("6%")).order_by(Region.code)).all()
+        columns = select(Region.id, Region.name, Region.kind, Region.parent_id)
+        regions = db.session.execute(columns.where(Region.code.like("6%")).order_by(Region.code)).all()
         form = SearchForm(request.args).set_choices(regions, [])
         form.validate()
         quick = str(QuickSelect()(form.wilayah))

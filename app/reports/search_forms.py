@@ -4,11 +4,12 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from ..forms import BaseForm, QuickSelect, optional_int, options
-from ..regions.models import Region
+from ..regions.models import Region, RegionKind
 from .models import Aspect, IssueCategory, ReportStatus, ThreatLevel
 from .search import ItemFilter
 
 MAX_QUERY_LENGTH = 200
+REGENCY_KINDS = (RegionKind.KABUPATEN, RegionKind.KOTA)
 
 
 class SearchForm(BaseForm):
@@ -26,21 +27,25 @@ class SearchForm(BaseForm):
     kerawanan = SelectField("Kerawanan", default="", choices=options([("", "Semua tingkat")] + ThreatLevel.choices()))
     status = SelectField("Status laporan", default="", choices=options([("", "Semua status")] + ReportStatus.choices()))
 
-    def set_choices(self, regions: list[Region], categories: list[IssueCategory]) -> "SearchForm":
-        """Offer the regions in the user's scope (by province; a province itself when there are several)."""
-        self._regions = {r.id: r for r in regions}
-        provinces = [r for r in regions if r.is_province]
-        regencies: dict[int | None, list[Region]] = {}
-        for region in regions:
-            if region.is_regency:
-                regencies.setdefault(region.parent_id, []).append(region)
+    def set_choices(self, regions, categories: list[IssueCategory]) -> "SearchForm":
+        """Offer the regions in the user's scope (by province; a province itself when there are several).
+
+        `regions` are (id, name, kind, parent_id) rows in code order: an administrator's 586 regions as ORM
+        objects, or even as attribute lookups on result rows, cost more than the search itself.
+        """
+        regions = [tuple(row) for row in regions]
+        self._region_ids = {region_id for region_id, *_ in regions}
+        provinces = [(region_id, name) for region_id, name, kind, _ in regions if kind == RegionKind.PROVINSI]
+        regencies: dict[int | None, list[tuple[str, str]]] = {}
+        for region_id, name, kind, parent_id in regions:
+            if kind in REGENCY_KINDS:
+                regencies.setdefault(parent_id, []).append((str(region_id), name))
         choices = options([("", "Semua wilayah")])
-        for province in provinces:
-            group = [(str(province.id), f"Seluruh {province.name}")] if len(provinces) > 1 else []
-            group += [(str(r.id), r.name) for r in regencies.get(province.id, [])]
-            choices += options(group, optgroup=province.name)
+        for province_id, province_name in provinces:
+            group = [(str(province_id), f"Seluruh {province_name}")] if len(provinces) > 1 else []
+            choices += options(group + regencies.get(province_id, []), optgroup=province_name)
         if not provinces:  # a regency user: only their own regency
-            choices += options([(str(r.id), r.name) for r in regions if r.is_regency])
+            choices += options([pair for group in regencies.values() for pair in group])
         self.wilayah.choices = choices
         labels = [(str(c.id), c.name if c.active else f"{c.name} (tidak aktif)") for c in categories]
         self.kategori.choices = options([("", "Semua kategori")] + labels)
@@ -51,13 +56,17 @@ class SearchForm(BaseForm):
         if field.data and self.dari.data and field.data < self.dari.data:
             raise ValidationError("Tanggal akhir harus sama atau sesudah tanggal awal.")
 
-    def item_filter(self) -> ItemFilter:
-        """The filter of a validated form."""
+    def chosen_region_id(self) -> int | None:
+        """The id of the region chosen, when it is one of those offered."""
+        return self.wilayah.data if self.wilayah.data in self._region_ids else None
+
+    def item_filter(self, region: Region | None) -> ItemFilter:
+        """The filter of a validated form; `region` is the loaded row of `chosen_region_id`."""
         return ItemFilter(
             text=self.q.data or "",
             date_from=self.dari.data,
             date_to=self.sampai.data,
-            region=self._regions.get(self.wilayah.data),
+            region=region,
             aspect=Aspect(self.aspek.data) if self.aspek.data else None,
             category_id=self.kategori.data,
             threat=ThreatLevel(self.kerawanan.data) if self.kerawanan.data else None,

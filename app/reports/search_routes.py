@@ -20,11 +20,16 @@ LISTED_KINDS = (RegionKind.PROVINSI, RegionKind.KABUPATEN, RegionKind.KOTA)
 
 def _form() -> SearchForm:
     """The filter form bound to the query string, offering the regions in the user's scope and the categories."""
-    regions = db.session.scalars(
-        scope(select(Region).where(Region.kind.in_(LISTED_KINDS)), current_user, Region.id).order_by(Region.code)
-    ).all()
+    columns = select(Region.id, Region.name, Region.kind, Region.parent_id).where(Region.kind.in_(LISTED_KINDS))
+    regions = db.session.execute(scope(columns, current_user, Region.id).order_by(Region.code)).all()
     categories = db.session.scalars(select(IssueCategory).order_by(IssueCategory.position, IssueCategory.name)).all()
     return SearchForm(request.args).set_choices(regions, categories)
+
+
+def _filter(form: SearchForm):
+    """What a validated form asks for, with its region loaded."""
+    region_id = form.chosen_region_id()
+    return form.item_filter(db.session.get(Region, region_id) if region_id is not None else None)
 
 
 def _page(form: SearchForm, page=None, status: int = 200):
@@ -45,7 +50,7 @@ def index():
     if not form.validate():
         return _page(form, status=422)
     per_page = current_app.config["PER_PAGE"]
-    return _page(form, search_page(db.session, current_user, form.item_filter(), page_arg(), per_page))
+    return _page(form, search_page(db.session, current_user, _filter(form), page_arg(), per_page))
 
 
 def _export(extension: str, chunks, mimetype: str):
@@ -53,7 +58,7 @@ def _export(extension: str, chunks, mimetype: str):
     form = _form()
     if not form.validate():
         return _page(form, status=422)
-    wanted = form.item_filter()
+    wanted = _filter(form)
     if export.too_many(db.session, current_user, wanted):
         form.form_errors.append(
             f"Hasil terlalu banyak untuk diekspor (lebih dari {export.EXPORT_LIMIT:_} baris). "
