@@ -1,12 +1,13 @@
 """Which query and form parameters each request read: the scan's proof that its target table is complete.
 
-Installed only by scan/wsgi.py. Every request appends one JSON line (endpoint, method, status, user and
-the names it read) to the file named by the scan; the scan then fails on a parameter the app reads that
-its table does not list, and on a listed parameter the app never read.
+Installed only by scan/wsgi.py. Every request appends one JSON line (endpoint, method, status, user, the
+names it read and how long the view took) to the file named by the scan; the scan then fails on a parameter
+the app reads that its table does not list, and on a listed parameter the app never read.
 """
 
 import json
 import os
+import time
 
 from flask import Flask, g, request
 from flask.wrappers import Request
@@ -68,6 +69,7 @@ def install(app: Flask, log_path: str) -> None:
 
     def _start():
         g.scan_reads = set()
+        g.scan_started = time.perf_counter()
 
     # First of all before-request functions, so reads by the CSRF check and log-in redirects count too.
     app.before_request_funcs.setdefault(None, []).insert(0, _start)
@@ -81,6 +83,8 @@ def install(app: Flask, log_path: str) -> None:
             "status": response.status_code,
             "user": current_user.username if current_user.is_authenticated else None,
             "reads": reads,
+            # How long the view took (not the wait for a worker): a slow answer to odd input is a finding to read.
+            "ms": round((time.perf_counter() - g.scan_started) * 1000, 1) if "scan_started" in g else None,
         }
         # One short O_APPEND write per request: lines from several workers do not interleave.
         fd = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)

@@ -187,6 +187,7 @@ def run_sqlmap(work: Path, options) -> tuple[dict, list[Finding]]:
         "files": sorted(f"{e} {m} {f}" for (e, m), t in TARGETS.items() for f in t.files),
         "one_shot": sorted(j.name for j in jobs if j.one_shot),
         "partial": bool(options.only),
+        "slowest": sorted((r for r in records if r.get("ms") is not None), key=lambda r: -r["ms"])[:5],
     }
     return figures, findings
 
@@ -232,6 +233,8 @@ def main() -> int:
         all_findings += found
     old, new, unused = split(all_findings, accepted)
     print("\n" + table(rows))
+    for line in slowest(figures.get("slowest", [])):
+        print(line)
     blind = not figures.get("control", False)
     print(f"\npositive control ({sqlscan.control.PATH}): {'BLIND, not found' if blind else 'found injectable'}")
     if figures.get("files"):
@@ -252,6 +255,15 @@ def main() -> int:
     if not failed and not options.keep:
         shutil.rmtree(work, ignore_errors=True)
     return 1 if failed else 0
+
+
+def slowest(records: list[dict]) -> list[str]:
+    """The slowest answers of the run, to see whether odd input made a view slow (the time inside the view)."""
+    if not records:
+        return []
+    lines = [f"\nslowest answers during the scan (time in the view): {records[0]['ms']:.0f} ms at most"]
+    lines += [f"  {r['ms']:8.1f} ms  {r['endpoint']} {r['method']} {r['status']}" for r in records]
+    return lines
 
 
 def _sqlmap_scope(figures: dict) -> str:

@@ -79,6 +79,15 @@ def test_the_recorder_notes_what_a_view_reads(app, users, tmp_path):
     search = [json.loads(line) for line in log.read_text().splitlines() if '"search.index"' in line][-1]
     assert ["query", "q"] in search["reads"] and ["query", "nama_lain"] not in search["reads"]
     assert search["user"] == "admin" and search["status"] == 200
+    assert 0 < search["ms"] < 60_000
+
+
+def test_the_summary_names_the_slowest_answers():
+    from scan.run import slowest
+
+    records = [{"endpoint": "search.index", "method": "GET", "status": 200, "ms": 1234.5}]
+    assert slowest([]) == []
+    assert "1234.5 ms  search.index GET 200" in "\n".join(slowest(records))
 
 
 def test_coverage_finds_unlisted_and_unreached_names():
