@@ -1,16 +1,18 @@
 """Form indices kept on the response row: always what scoring.form_index gives for the valid answers."""
 
 import importlib.util
+import threading
 from pathlib import Path
 
-from sqlalchemy import select, update
+import pytest
+from sqlalchemy import select, text, update
 
 from app.extensions import db
 from app.scoring import scoring
 from app.scoring.rollup import refresh_form_score, survey_specs
 from app.surveys.models import Answer, Response
 
-from .conftest import login
+from .conftest import TEST_DATABASE_URL, login
 from .test_surveys import _answers, _open_round, _start
 
 MIGRATION = Path(__file__).resolve().parents[1] / "migrations" / "versions" / "0008_rollups.py"
@@ -45,6 +47,41 @@ def test_every_answer_save_keeps_the_form_index(app, users):
     assert client.post(f"/kuesioner/isian/{form_id}/selesai", data=data).status_code == 302
     stored, expected = _stored_and_expected(app, form_id)
     assert stored == expected and stored[0] is not None and len(stored[1]) == 4  # all four dimensions answered
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="row locks between two connections: PostgreSQL")
+def test_an_answer_save_takes_the_form_row_before_any_answer_row(app, users):
+    """Finishing a form holds its row, then writes every answer; an answer saved meanwhile (the field left
+    as Enter was pressed) must wait for the form row before it touches its answer, or the two deadlock."""
+    round_id = _open_round(app)
+    client = app.test_client()
+    login(client, "fasilitator")
+    form_id = _start(client, round_id)
+    key = next(k for k in _answers(app, round_id) if k.startswith("q"))
+    url, htmx = f"/kuesioner/isian/{form_id}/jawab/{key[1:]}", {"HX-Request": "true"}
+    assert client.post(url, data={key: "3"}, headers=htmx).status_code == 200
+    answer_row = {"id": form_id, "question": int(key[1:])}
+    with app.app_context(), db.engine.connect() as finishing:
+        finishing.execute(text("SET lock_timeout = '3s'"))
+        finishing.execute(text("SELECT id FROM survey_responses WHERE id = :id FOR UPDATE"), answer_row)
+        answered = {}
+        save = lambda: answered.update(response=client.post(url, data={key: "4"}, headers=htmx))  # noqa: E731
+        saving = threading.Thread(target=save)
+        saving.start()
+        saving.join(1.0)
+        assert saving.is_alive()  # waiting for the form row
+        # The save has not locked its answer: the finishing transaction writes it without waiting.
+        write = "UPDATE survey_answers SET value = '5' WHERE response_id = :id AND question_id = :question"
+        finishing.execute(text(write), answer_row)
+        finishing.commit()
+    saving.join(15)
+    assert answered["response"].status_code == 200
+    with app.app_context():
+        stored = db.session.scalar(
+            select(Answer.value).where(Answer.response_id == form_id, Answer.question_id == answer_row["question"])
+        )
+    assert stored == "4"  # the later save wins, as it came second
+    assert _stored_and_expected(app, form_id)[0] == _stored_and_expected(app, form_id)[1]
 
 
 def test_migration_fills_the_index_of_existing_forms(app, users):

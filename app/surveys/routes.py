@@ -568,9 +568,15 @@ def round_export(round_id: int, kind: str):
 # ---------------------------------------------------------------- entry
 
 
-def _form(response_id: int) -> Form:
-    """An entered form of a round in the user's scope, or 404."""
-    form = db.get_or_404(Form, response_id)
+def _form(response_id: int, for_write: bool = False) -> Form:
+    """An entered form of a round in the user's scope, or 404.
+
+    `for_write` locks the form's row first (PostgreSQL; SQLite writers already take the database lock up
+    front). Every write to a form also rewrites its index on that row, so without the lock first an answer
+    saved as a field is left (answer row, then form row) and the same form finished by Enter (form row, then
+    every answer) could each wait for the other: PostgreSQL ended one of them with a deadlock error.
+    """
+    form = db.get_or_404(Form, response_id, with_for_update=for_write)
     _round(form.round_id)
     return form
 
@@ -628,7 +634,7 @@ def entry(response_id: int):
 @permission_required("surveys.enter")
 def entry_profile(response_id: int):
     """Save the respondent's profile as it is chosen (htmx)."""
-    form = _form(response_id)
+    form = _form(response_id, for_write=True)
     try:
         problems = services.save_profile(
             db.session,
@@ -649,7 +655,7 @@ def entry_profile(response_id: int):
 @permission_required("surveys.enter")
 def entry_answer(response_id: int, question_id: int):
     """Save one answer as it is typed (htmx); the mark says whether it is valid."""
-    form = _form(response_id)
+    form = _form(response_id, for_write=True)
     question = _member(form.round.survey.questions, question_id)
     try:
         problem = services.save_answer(db.session, form, current_user, question, request.form.get(f"q{question.id}"))
@@ -664,7 +670,7 @@ def entry_answer(response_id: int, question_id: int):
 @permission_required("surveys.enter")
 def entry_finish(response_id: int):
     """Save everything posted, then finish the form and open the next one (Enter on the keyboard)."""
-    form = _form(response_id)
+    form = _form(response_id, for_write=True)
     round_ = form.round
     posted = {}
     try:
@@ -704,7 +710,7 @@ def entry_finish(response_id: int):
 @permission_required("surveys.enter")
 def entry_delete(response_id: int):
     """Remove a form (audited)."""
-    form = _form(response_id)
+    form = _form(response_id, for_write=True)
     round_ = form.round
     if not NoteForm().validate_on_submit():
         abort(400)
