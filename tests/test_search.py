@@ -532,3 +532,9 @@ def test_the_quick_region_select_writes_what_wtforms_writes(app, users):
         assert quick == str(widgets.Select()(form.wilayah))
         assert '<option value="' in quick and f'<option selected value="{balangan}">Kab. Balangan</option>' in quick
         assert quick.count("<optgroup") == 2
+    from wtforms.fields.choices import Choice
+
+    for selected in (True, False):
+        odd = Choice('1" onmouseover="x', 'Kab. <b>"A" & B</b>', selected=selected, render_kw=None)
+        assert QuickSelect.render_option(odd) == widgets.Select.render_option(odd)
+        assert "<b>" not in QuickSelect.render_option(odd)
