@@ -7,7 +7,7 @@ accounts the scan logs in with.
 """
 
 import json
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -21,10 +21,11 @@ from app.meetings.models import FollowUp, Meeting, MeetingKind, MeetingStatus
 from app.notifications.models import Notification
 from app.regions.models import Region
 from app.reports import services as report_services
-from app.reports.models import Aspect, Classification, DailyReport, ReportStatus, ThreatLevel
+from app.reports.models import Classification, DailyReport, ReportStatus
 from app.scoring.models import IndexDefinition, IndexSource, PublishedScore
 from app.surveys import services as survey_services
 from app.surveys.models import Survey
+from tests.factories import item_data
 
 PASSWORD = "waspada-demo-2024"
 # Made here, acted on by the scan: deactivated, reset, password changed.
@@ -51,31 +52,8 @@ def _region(code: str) -> Region:
 
 
 def _incident(day) -> report_services.ItemData:
-    """A complete incident on `day`."""
-    return report_services.ItemData(
-        aspect=Aspect.POLITIK,
-        category_id=None,
-        title="Pertemuan massa pendukung calon",
-        what="Sekitar 200 orang berkumpul di lapangan kecamatan.",
-        occurred_date=day,
-        occurred_time=time(9, 30),
-        kecamatan_id=None,
-        desa="Desa Lajar",
-        latitude=None,
-        longitude=None,
-        actors="Tim sukses paslon 2",
-        how="Berkumpul tanpa pemberitahuan",
-        why="Persiapan kampanye",
-        source_kind=None,
-        source_detail="Laporan Babinsa",
-        source_reliability="B",
-        info_credibility=2,
-        analysis="Berpotensi gesekan dengan pendukung lain.",
-        prediction="Kondusif bila dikawal.",
-        steps_taken="Koordinasi dengan Polsek.",
-        recommendation="Pengamanan saat kampanye.",
-        threat_level=ThreatLevel.SEDANG,
-    )
+    """A complete incident on `day`: the test suite's own sample."""
+    return item_data(occurred_date=day)
 
 
 def _free_days(region: Region, today, count: int) -> list:
