@@ -4,9 +4,12 @@ WTForms ships no Indonesian catalogue, so its messages are translated here; form
 still give their own wording where a field needs a more specific hint.
 """
 
+from dataclasses import dataclass
+
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import FloatField, SelectChoice, SelectMultipleField, widgets
+from wtforms import FloatField, SelectChoice, SelectField, SelectMultipleField, widgets
+from wtforms.validators import ValidationError
 
 MESSAGES = {
     "Invalid field name '%s'.": "Nama kolom '%s' tidak sah.",
@@ -82,6 +85,11 @@ class BaseForm(FlaskForm):
 # html_params sorts the attributes: selected before value.
 SELECTED_OPTION = Markup('<option selected value="%s">%s</option>')
 OPTION = Markup('<option value="%s">%s</option>')
+OPTGROUP = Markup('<optgroup label="%s">')
+OPTGROUP_END = Markup("</optgroup>")
+OPTION_START = Markup('<option value="%s">')
+SELECTED_OPTION_START = Markup('<option selected value="%s">')
+SELECT = Markup("<select %s>%s</select>")
 
 
 class QuickSelect(widgets.Select):
@@ -95,6 +103,79 @@ class QuickSelect(widgets.Select):
             return super().render_option(choice, **kwargs)
         template = SELECTED_OPTION if choice.selected else OPTION  # Markup's % escapes the value and label
         return template % (choice.value, choice.label or choice.value)
+
+
+@dataclass(frozen=True)
+class PreparedChoices:
+    """The options of a large select that changes rarely (an administrator's 586 regions), worked out once.
+
+    For each request WTForms coerces every option to find the selected one, once to validate and again to
+    render, and writes each option: for 586 regions that was most of the search page's time. Built once per
+    set of options (callers cache it), the check is a set look-up and the HTML is joined once.
+    """
+
+    choices: list[SelectChoice]
+    values: frozenset  # the coerced values a submission may take
+    raw_values: dict  # coerced value → the option's value as written
+    options_html: Markup  # every <option> and <optgroup>, none selected
+
+    @classmethod
+    def of(cls, choices: list[SelectChoice], coerce=str) -> "PreparedChoices":
+        """Prepare `choices` (plain string values and labels, grouped by consecutive optgroup)."""
+        html, group = [], None
+        for choice in choices:
+            if choice.optgroup != group:
+                if group is not None:
+                    html.append(OPTGROUP_END)
+                if choice.optgroup is not None:
+                    html.append(OPTGROUP % choice.optgroup)
+                group = choice.optgroup
+            html.append(OPTION % (choice.value, choice.label or choice.value))
+        if group is not None:
+            html.append(OPTGROUP_END)
+        raw = {coerce(choice.value): choice.value for choice in choices}
+        return cls(list(choices), frozenset(raw), raw, Markup("").join(html))
+
+    def marked(self, data) -> Markup:
+        """The options with the one whose coerced value is `data` selected (as WTForms marks it)."""
+        if data not in self.raw_values:
+            return self.options_html
+        value = self.raw_values[data]
+        return self.options_html.replace(OPTION_START % value, SELECTED_OPTION_START % value)
+
+
+class PreparedSelect(widgets.Select):
+    """Writes a PreparedSelectField from its prepared options: the same HTML as WTForms' select."""
+
+    def __call__(self, field, **kwargs):
+        """`<select …>` with the prepared options, the field's value selected."""
+        if field.prepared is None:
+            return super().__call__(field, **kwargs)
+        kwargs.setdefault("id", field.id)
+        for flag in self.validation_attrs:
+            if flag not in kwargs and getattr(field.flags, flag, False):
+                kwargs[flag] = getattr(field.flags, flag)
+        params = widgets.html_params(name=field.name, **kwargs)  # Markup, its values escaped
+        return SELECT % (params, field.prepared.marked(field.data))
+
+
+class PreparedSelectField(SelectField):
+    """A SelectField whose many options come as PreparedChoices: validated by a set look-up, written at once."""
+
+    widget = PreparedSelect()
+    prepared: PreparedChoices | None = None
+
+    def prepare(self, prepared: PreparedChoices) -> None:
+        """Offer the prepared options."""
+        self.prepared = prepared
+        self.choices = prepared.choices
+
+    def pre_validate(self, form):
+        """The value must be one of the options (WTForms' check, without coercing every option)."""
+        if self.prepared is None:
+            return super().pre_validate(form)
+        if not self.process_errors and self.data not in self.prepared.values:
+            raise ValidationError(self.invalid_choice_message or self.gettext("Not a valid choice."))
 
 
 def options(pairs, optgroup: str | None = None) -> list[SelectChoice]:

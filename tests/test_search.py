@@ -494,8 +494,9 @@ def test_the_count_is_what_the_user_may_see_whoever_counts(app, users, username)
     make_report(
         app, day=today() - timedelta(days=1), items=2, title="Unjuk rasa", classification=Classification.RAHASIA
     )
-    make_report(app, "operator.tala", day=today() - timedelta(days=1), title="Unjuk rasa",
-                classification=Classification.RAHASIA)
+    make_report(
+        app, "operator.tala", day=today() - timedelta(days=1), title="Unjuk rasa", classification=Classification.RAHASIA
+    )
     client = app.test_client()
     login(client, username)
     found = len(_results(client, "?q=unjuk+rasa"))
@@ -515,23 +516,53 @@ def test_the_count_is_what_the_user_may_see_whoever_counts(app, users, username)
         assert search.index_alone_counts(user("admin"), search.ItemFilter(text="unjuk", aspect=Aspect.POLITIK)) is False
 
 
-def test_the_quick_region_select_writes_what_wtforms_writes(app, users):
-    from wtforms import widgets
+def test_the_prepared_region_select_writes_and_checks_what_wtforms_does(app, users):
+    from wtforms import SelectField, widgets
 
-    from app.forms import QuickSelect
+    from app.forms import BaseForm, PreparedChoices, PreparedSelectField, QuickSelect, optional_int, options
     from app.reports.search_forms import SearchForm
 
     with app.app_context():
         balangan = region("63.11").id
-    with app.test_request_context(f"/laporan/cari/?wilayah={balangan}"):
         columns = select(Region.id, Region.name, Region.kind, Region.parent_id)
         regions = db.session.execute(columns.where(Region.code.like("6%")).order_by(Region.code)).all()
-        form = SearchForm(request.args).set_choices(regions, [])
-        form.validate()
-        quick = str(QuickSelect()(form.wilayah))
-        assert quick == str(widgets.Select()(form.wilayah))
-        assert '<option value="' in quick and f'<option selected value="{balangan}">Kab. Balangan</option>' in quick
-        assert quick.count("<optgroup") == 2
+
+    class Plain(BaseForm):  # WTForms' own select over the same options
+        class Meta:
+            csrf = False
+
+        wilayah = SelectField("Wilayah", coerce=optional_int, default="")
+
+    for query in (f"wilayah={balangan}", "", "wilayah=99999", "wilayah=abc", "wilayah=-1", f"wilayah={balangan}%20"):
+        with app.test_request_context(f"/laporan/cari/?{query}"):
+            form = SearchForm(request.args).set_choices(regions, [])
+            plain = Plain(request.args)
+            plain.wilayah.choices = form.wilayah.choices
+            assert form.validate() == plain.validate(), query
+            assert form.wilayah.errors == plain.wilayah.errors, query
+            prepared = str(form.wilayah())
+            assert prepared == str(widgets.Select()(plain.wilayah)) == str(QuickSelect()(plain.wilayah)), query
+            assert prepared.count("<optgroup") == 2 and prepared.count("</optgroup>") == 2
+            chosen = query.startswith(f"wilayah={balangan}")  # "27 " is read as 27, by WTForms too
+            assert (f'<option selected value="{balangan}">Kab. Balangan</option>' in prepared) == chosen, query
+    # The same rows give the same prepared options, kept; other rows (a renamed region) give others.
+    with app.test_request_context("/laporan/cari/"):
+        first, again = (SearchForm(request.args).set_choices(rows, []) for rows in (regions, list(regions)))
+        assert first.wilayah.prepared is again.wilayah.prepared
+        renamed = [(regions[0][0], "Baru", *regions[0][2:]), *regions[1:]]
+        other = SearchForm(request.args).set_choices(renamed, [])
+        assert other.wilayah.prepared is not first.wilayah.prepared and "Baru" in str(other.wilayah())
+
+    # Odd values and labels are escaped as WTForms escapes them, in options and group labels.
+    odd = options([("", "Semua"), ('1" onmouseover="x', 'Kab. <b>"A" & B</b>')], optgroup='<i>"P"</i>')
+    for data in ('1" onmouseover="x', "", None):
+        field = PreparedSelectField(default="").bind(Plain(), "odd")
+        field.prepare(PreparedChoices.of(odd))
+        field.data = data
+        reference = SelectField(default="", widget=QuickSelect()).bind(Plain(), "odd")
+        reference.choices, reference.data = odd, data
+        assert str(field()) == str(widgets.Select()(reference)) == str(reference())
+        assert "<b>" not in str(field()) and "<i>" not in str(field())
     from wtforms.fields.choices import Choice
 
     for selected in (True, False):

@@ -7,14 +7,14 @@ operators, `*`, `NEAR`, `-`, `:` and parentheses carry no meaning.
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, column, func, literal_column, select, table, text
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import Session, contains_eager, load_only, raiseload
 
 from .. import clock
 from ..access import scope_classified
@@ -297,8 +297,32 @@ def page_statement(
         .join(DailyReport, ReportItem.report_id == DailyReport.id)
         .join(Region, DailyReport.region_id == Region.id)
         .where(ReportItem.id.in_(ids))
-        .options(contains_eager(ReportItem.report).contains_eager(DailyReport.region))
+        .options(*RESULT_ROW_LOADING)
     )
+
+
+# What a results row shows, and nothing more: a search's 50 rows with every column of item, report and region
+# (and each item's kecamatan joined) cost more to load than to find. Anything else raises, so a template that
+# starts to need another column fails its tests instead of loading it row by row.
+RESULT_ROW_LOADING = (
+    load_only(
+        ReportItem.report_id,
+        ReportItem.position,
+        ReportItem.aspect,
+        ReportItem.title,
+        ReportItem.threat_level,
+        ReportItem.category_id,
+        *(getattr(ReportItem, name) for name in EXCERPT_FIELDS),
+        raiseload=True,
+    ),
+    raiseload(ReportItem.kecamatan),
+    contains_eager(ReportItem.report).load_only(
+        DailyReport.report_date, DailyReport.status, DailyReport.classification, DailyReport.region_id, raiseload=True
+    ),
+    contains_eager(ReportItem.report)
+    .contains_eager(DailyReport.region)
+    .load_only(Region.code, Region.name, raiseload=True),
+)
 
 
 @dataclass(frozen=True)
@@ -384,10 +408,14 @@ def search_page(session: Session, user: User, wanted: ItemFilter, page: int, per
 # ---------------------------------------------------------------- excerpts (pure)
 
 
-def term_pattern(terms: list[str]) -> re.Pattern | None:
+def term_pattern(terms: Sequence[str]) -> re.Pattern | None:
     """Whole words that start with a term, in folded text (as the index matches: prefix, no case, no accents)."""
-    if not terms:
-        return None
+    return _term_pattern(tuple(terms)) if terms else None
+
+
+@lru_cache(maxsize=256)
+def _term_pattern(terms: tuple[str, ...]) -> re.Pattern:
+    """The pattern of `term_pattern`, built once per query rather than once per result row."""
     words = (re.escape(fold(t)) + (r"[^\W_]*" if _is_prefix(t) else r"(?![^\W_])") for t in terms)
     return re.compile(r"(?<![^\W_])(?:" + "|".join(words) + ")")
 

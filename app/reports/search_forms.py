@@ -1,9 +1,11 @@
 """The search and filter form (GET, no CSRF): what the results list and both exports read."""
 
+from functools import lru_cache
+
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
-from ..forms import BaseForm, QuickSelect, optional_int, options
+from ..forms import BaseForm, PreparedChoices, PreparedSelectField, QuickSelect, optional_int, options
 from ..regions.models import Region, RegionKind
 from .models import Aspect, IssueCategory, ReportStatus, ThreatLevel
 from .search import ItemFilter
@@ -21,32 +23,30 @@ class SearchForm(BaseForm):
     q = StringField("Kata kunci", validators=[Optional(), Length(max=MAX_QUERY_LENGTH)])
     dari = DateField("Dari tanggal", validators=[Optional()], format="%Y-%m-%d", render_kw={"type": "date"})
     sampai = DateField("Sampai tanggal", validators=[Optional()], format="%Y-%m-%d", render_kw={"type": "date"})
-    wilayah = SelectField("Wilayah", coerce=optional_int, default="", widget=QuickSelect())
-    aspek = SelectField("Aspek", default="", choices=options([("", "Semua aspek")] + Aspect.choices()))
-    kategori = SelectField("Kategori isu", coerce=optional_int, default="")
-    kerawanan = SelectField("Kerawanan", default="", choices=options([("", "Semua tingkat")] + ThreatLevel.choices()))
-    status = SelectField("Status laporan", default="", choices=options([("", "Semua status")] + ReportStatus.choices()))
+    wilayah = PreparedSelectField("Wilayah", coerce=optional_int, default="")
+    aspek = SelectField(
+        "Aspek", default="", widget=QuickSelect(), choices=options([("", "Semua aspek")] + Aspect.choices())
+    )
+    kategori = SelectField("Kategori isu", coerce=optional_int, default="", widget=QuickSelect())
+    kerawanan = SelectField(
+        "Kerawanan", default="", widget=QuickSelect(), choices=options([("", "Semua tingkat")] + ThreatLevel.choices())
+    )
+    status = SelectField(
+        "Status laporan",
+        default="",
+        widget=QuickSelect(),
+        choices=options([("", "Semua status")] + ReportStatus.choices()),
+    )
 
     def set_choices(self, regions, categories: list[IssueCategory]) -> "SearchForm":
         """Offer the regions in the user's scope (by province; a province itself when there are several).
 
-        `regions` are (id, name, kind, parent_id) rows in code order: an administrator's 586 regions as ORM
-        objects, or even as attribute lookups on result rows, cost more than the search itself.
+        `regions` are (id, name, kind, parent_id) rows in code order. The options made of them are kept per
+        set of rows: an administrator's 586 regions cost more to turn into a select than the search itself.
         """
-        regions = [tuple(row) for row in regions]
-        self._region_ids = {region_id for region_id, *_ in regions}
-        provinces = [(region_id, name) for region_id, name, kind, _ in regions if kind == RegionKind.PROVINSI]
-        regencies: dict[int | None, list[tuple[str, str]]] = {}
-        for region_id, name, kind, parent_id in regions:
-            if kind in REGENCY_KINDS:
-                regencies.setdefault(parent_id, []).append((str(region_id), name))
-        choices = options([("", "Semua wilayah")])
-        for province_id, province_name in provinces:
-            group = [(str(province_id), f"Seluruh {province_name}")] if len(provinces) > 1 else []
-            choices += options(group + regencies.get(province_id, []), optgroup=province_name)
-        if not provinces:  # a regency user: only their own regency
-            choices += options([pair for group in regencies.values() for pair in group])
-        self.wilayah.choices = choices
+        prepared = region_options(tuple(tuple(row) for row in regions))
+        self._region_ids = prepared.values - {None}
+        self.wilayah.prepare(prepared)
         labels = [(str(c.id), c.name if c.active else f"{c.name} (tidak aktif)") for c in categories]
         self.kategori.choices = options([("", "Semua kategori")] + labels)
         return self
@@ -76,3 +76,25 @@ class SearchForm(BaseForm):
     def query_args(self) -> dict:
         """The filled-in filters as query-string arguments (for the export links)."""
         return {f.name: f.raw_data[0] for f in self if f.raw_data and f.raw_data[0]}
+
+
+@lru_cache(maxsize=64)
+def region_options(regions: tuple[tuple, ...]) -> PreparedChoices:
+    """The region select for these (id, name, kind, parent_id) rows: every regency under its province, and
+    the province itself as "Seluruh …" when there are several; a regency user gets only their own.
+
+    Cached by the rows themselves, so a renamed or added region makes new options; 64 sets of rows (the
+    administrator, the provinces in use, regency users' one-option selects) are a few hundred KB at most.
+    """
+    provinces = [(region_id, name) for region_id, name, kind, _ in regions if kind == RegionKind.PROVINSI]
+    regencies: dict[int | None, list[tuple[str, str]]] = {}
+    for region_id, name, kind, parent_id in regions:
+        if kind in REGENCY_KINDS:
+            regencies.setdefault(parent_id, []).append((str(region_id), name))
+    choices = options([("", "Semua wilayah")])
+    for province_id, province_name in provinces:
+        group = [(str(province_id), f"Seluruh {province_name}")] if len(provinces) > 1 else []
+        choices += options(group + regencies.get(province_id, []), optgroup=province_name)
+    if not provinces:  # a regency user: only their own regency
+        choices += options([pair for group in regencies.values() for pair in group])
+    return PreparedChoices.of(choices, optional_int)
