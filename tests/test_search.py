@@ -372,6 +372,49 @@ def test_a_large_total_is_shown_as_more_than(app, users, monkeypatch):
     assert "Lebih dari <strong>2</strong> kejadian" in html and "Halaman 1 dari lebih dari 1" in html
 
 
+@pytest.mark.parametrize(
+    ("username", "chosen"), [("admin", None), ("analis", None), ("operator", None), ("admin", "63.11")]
+)
+def test_many_hits_give_the_same_pages_through_recent_windows(app, users, monkeypatch, username, chosen):
+    # Hits over 40 days in two regencies, one report filed late for an old day (its items have the newest
+    # ids): with the count capped, pages come from the recent windows (a week, a month, then all), whose
+    # first item is that of the user's or the chosen region; they must be the pages the plain sort gives.
+    for who, days_ago in (
+        ("operator", 40),
+        ("operator", 20),
+        ("operator.tala", 10),
+        ("operator", 3),
+        ("operator.tala", 1),
+    ):
+        make_report(app, who, day=today() - timedelta(days=days_ago), items=2, submit=True, what=f"Banjir {days_ago}")
+    make_report(app, "operator", day=today() - timedelta(days=25), items=2, submit=True, what="Banjir terlambat")
+    app.config["PER_PAGE"] = 3
+    client = app.test_client()
+    login(client, username)
+    with app.app_context():
+        args = f"?q=banjir&wilayah={region(chosen).id}" if chosen else "?q=banjir"
+
+    def item_ids(page: int) -> list[int]:
+        response = client.get(f"/laporan/cari/{args}&page={page}")
+        assert response.status_code == 200
+        return [int(found) for found in re.findall(r'#item-(\d+)"', response.get_data(as_text=True))]
+
+    plain = [item_ids(page) for page in range(1, 6)]
+    windows_used, real_windows = [], search.recent_windows
+
+    def recorded_windows(*args):
+        for window in real_windows(*args):
+            windows_used.append(window)
+            yield window
+
+    monkeypatch.setattr(search, "COUNT_LIMIT", 2)
+    monkeypatch.setattr(search, "recent_windows", recorded_windows)
+    assert [item_ids(page) for page in range(1, 6)] == plain
+    assert windows_used, "the capped count must take the recent windows"
+    found = [item for rows in plain for item in rows]
+    assert len(found) == len(set(found)) == (8 if username == "operator" or chosen else 12)
+
+
 def test_export_links_carry_the_filters(app, users):
     make_report(app, submit=True)
     client = app.test_client()

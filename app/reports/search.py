@@ -202,9 +202,14 @@ def _fts5_match(session: Session, terms: list[str], token: str | None):
     return literal_column("report_item_search").op("MATCH")(expression)
 
 
+def _scope_region(user: User, wanted: ItemFilter) -> Region | None:
+    """The narrowest region every hit lies in: the chosen one, else the user's own (none for administrators)."""
+    return wanted.region or (None if user.role == Role.ADMIN else user.region)
+
+
 def _scope_token(user: User, wanted: ItemFilter) -> str | None:
-    """The narrowest scope token: the chosen region's, else the user's own (none for administrators)."""
-    return region_token(wanted.region or (None if user.role == Role.ADMIN else user.region))
+    """The narrowest scope token: that of `_scope_region`."""
+    return region_token(_scope_region(user, wanted))
 
 
 def index_alone_counts(user: User, wanted: ItemFilter) -> bool:
@@ -333,24 +338,33 @@ class Recent:
     first_item: int
 
 
-def recent_windows(session: Session, wanted: ItemFilter, today: date) -> Iterator[Recent]:
+def recent_windows(session: Session, wanted: ItemFilter, today: date, within: Region | None = None) -> Iterator[Recent]:
     """Wider and wider windows back from the newest day asked for (a week, a month) that hold items.
 
     With thousands of hits, the newest page lies in the last days: collecting the hits of five years to
     keep 50 cost a tenth of a second nationally; the hits from a window's first item on cost a few ms.
-    (Wider windows cost about what they save.)
+    (Wider windows cost about what they save.) `within` is a region every hit lies in (the chosen one, or
+    the user's own): the first item is then that of its reports only, found through the (region, date)
+    index — for a province's month, 1,200 reports instead of the country's 16,000 (10 ms on the 1.0 set).
     """
     last = min(wanted.date_to or today, today)
     for days in RECENT_DAYS:
         day = last - timedelta(days=days)
         if wanted.date_from and day <= wanted.date_from:
             return
-        first = session.scalar(
-            # `id + 0`: SQLite would find the minimum by walking every item from the oldest on.
+        # `id + 0`: SQLite would find the minimum by walking every item from the oldest on.
+        first_item = (
             select(func.min(ReportItem.id + 0))
             .join(DailyReport, ReportItem.report_id == DailyReport.id)
             .where(DailyReport.report_date >= day)
         )
+        if within is not None and within.is_regency:
+            first_item = first_item.where(DailyReport.region_id == within.id)
+        elif within is not None:
+            first_item = first_item.where(
+                DailyReport.region_id.in_(select(Region.id).where(subtree_condition(within.code)))
+            )
+        first = session.scalar(first_item)
         if first is not None:
             yield Recent(day, first)
 
@@ -380,7 +394,8 @@ class ItemPage(Pagination):
         if self.capped and search_terms(wanted.text) and session.get_bind().dialect.name == "sqlite":
             # The newest page of many hits lies in a recent window; a window holding a whole page holds the
             # right page (every hit outside it is older), else the next, wider one is tried, then all.
-            for recent in recent_windows(session, wanted, clock.utcnow().date() + timedelta(days=1)):
+            tomorrow = clock.utcnow().date() + timedelta(days=1)
+            for recent in recent_windows(session, wanted, tomorrow, _scope_region(user, wanted)):
                 stmt = page_statement(session, user, wanted, self.per_page, self._query_offset, True, recent)
                 items = list(session.scalars(stmt).unique())
                 if len(items) == self.per_page:
