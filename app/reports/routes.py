@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from .. import clock, htmx
-from ..access import can, get_scoped_or_404, may_see_classified, permission_required, scope_classified
+from ..access import can, get_scoped_or_404, may_see_classified, permission_required, scope, scope_classified
 from ..extensions import db
 from ..regions.models import Region
 from ..regions.services import regencies_of
@@ -91,7 +91,9 @@ def index():
     """Regency users: their region's reports. Province users: every regency's report for one day."""
     region = current_user.region
     if region is not None and region.is_regency:
-        stmt = scope_classified(select(DailyReport), current_user, DailyReport.region_id, DailyReport.classification)
+        # Their own region, whose Rahasia reports they see too: scope_classified's condition would hold for every
+        # row and still make SQLite read each of five years of rows to count them (4 ms instead of 0.1).
+        stmt = scope(select(DailyReport), current_user, DailyReport.region_id)
         stmt = stmt.where(DailyReport.region_id == region.id).order_by(DailyReport.report_date.desc())
         page = db.paginate(stmt, page=page_arg(), per_page=current_app.config["PER_PAGE"], error_out=False)
         return render_template("reports/index_regency.html", page=page, region=region, today=_today_for(region))
