@@ -3,11 +3,15 @@
 from datetime import UTC, date, datetime
 
 import pytest
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
 from flask import Flask
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from app import htmx
 from app.security import is_safe_next
-from app.ui import format_long_date, format_number, local_time
+from app.ui import LOCALE, format_letter_date, format_long_date, format_number, format_short_date, local_time
 
 from .conftest import login
 
@@ -118,3 +122,30 @@ def test_indonesian_dates_times_and_numbers(app):
         assert local_time(moment, "Asia/Jayapura", with_date=False) == "15.05 WIT"
         assert format_number(1234567) == "1.234.567"
         assert format_number(77.4412, 2) == "77,44"
+
+
+@example(-0.0, 0)
+@example(0, 0)
+@example(-0.0, 2)
+@given(
+    st.one_of(st.integers(-(10**12), 10**12), st.floats(-1e9, 1e9, allow_nan=False), st.decimals(-1e6, 1e6, places=4)),
+    st.integers(0, 3),
+)
+def test_cached_numbers_are_babels(value, digits):
+    # The cache is keyed by value, and 1, 1.0 and Decimal("1.0") are one key: each must format alike.
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    assert format_number(value, digits) == babel_numbers.format_decimal(value, format=pattern, locale=LOCALE)
+    if float(value) == value:  # one cache key: Babel must write both alike
+        assert babel_numbers.format_decimal(float(value), format=pattern, locale=LOCALE) == format_number(value, digits)
+
+
+@given(st.dates(date(1900, 1, 1), date(2100, 12, 31)), st.integers(0, 23))
+def test_cached_dates_are_babels(day, hour):
+    moment = datetime(day.year, day.month, day.day, hour)
+    for ours, pattern in (
+        (format_long_date, "EEEE, d MMMM y"),
+        (format_short_date, "d MMM y"),
+        (format_letter_date, "d MMMM y"),
+    ):
+        assert ours(day) == ours(moment) == babel_dates.format_date(day, pattern, locale=LOCALE)
+    assert format_short_date(None) == "" and format_number(None) == "–"
