@@ -56,6 +56,12 @@ def test_fold_keeps_positions():
     assert len(fold("İstanbul")) == len("İstanbul")
 
 
+@given(st.text())
+def test_fold_is_the_character_by_character_fold(text):
+    assert fold(text) == "".join(map(search._fold_char, text))
+    assert len(fold(text)) == len(text)
+
+
 def test_query_builders():
     assert fts5_query(["kamp", "desa"], "p63") == '"kamp"* AND "desa"* AND scope : "p63"'
     assert fts5_query(["kamp"]) == '"kamp"*'

@@ -88,6 +88,8 @@ def _fold_char(char: str) -> str:
 
 def fold(text: str) -> str:
     """Lower case without accents, character for character (positions in the result match the original)."""
+    if text.isascii():  # most report text: nothing to strip, and lower() keeps every position
+        return text.lower()
     return "".join(map(_fold_char, text))
 
 
