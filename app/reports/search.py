@@ -288,7 +288,7 @@ def newest_first(stmt: Select) -> Select:
     return stmt.order_by(DailyReport.report_date.desc(), Region.code, ReportItem.position, ReportItem.id)
 
 
-def page_statement(
+def page_ids(
     session: Session,
     user: User,
     wanted: ItemFilter,
@@ -297,15 +297,22 @@ def page_statement(
     by_date: bool = False,
     recent: "Recent | None" = None,
 ) -> Select:
-    """One page of matching items: the ids are sorted alone (narrow rows), then those items are loaded."""
-    ids = newest_first(matching(session, user, wanted, by_date, recent)).limit(limit).offset(offset)
-    return newest_first(
+    """The ids of one page of matching items, newest first: narrow rows, sorted alone."""
+    return newest_first(matching(session, user, wanted, by_date, recent)).limit(limit).offset(offset)
+
+
+def load_page(session: Session, ids: list[int] | Select) -> list[ReportItem]:
+    """The items of `ids` (a list, or the `page_ids` statement itself) with what a results row shows, newest first."""
+    if isinstance(ids, list) and not ids:
+        return []
+    stmt = newest_first(
         select(ReportItem)
         .join(DailyReport, ReportItem.report_id == DailyReport.id)
         .join(Region, DailyReport.region_id == Region.id)
         .where(ReportItem.id.in_(ids))
         .options(*RESULT_ROW_LOADING)
     )
+    return list(session.scalars(stmt).unique())
 
 
 # What a results row shows, and nothing more: a search's 50 rows with every column of item, report and region
@@ -393,17 +400,22 @@ class ItemPage(Pagination):
             self._counted = capped_count(session, matching(session, user, wanted), COUNT_LIMIT + 1)
         if self._counted == 0:
             return []
+
+        def ids(by_date: bool, recent: Recent | None = None) -> list[int]:
+            return list(
+                session.scalars(page_ids(session, user, wanted, self.per_page, self._query_offset, by_date, recent))
+            )
+
         if self.capped and search_terms(wanted.text) and session.get_bind().dialect.name == "sqlite":
             # The newest page of many hits lies in a recent window; a window holding a whole page holds the
-            # right page (every hit outside it is older), else the next, wider one is tried, then all.
+            # right page (every hit outside it is older), else the next, wider one is tried, then all. Only
+            # the ids are read until then: loading a short page only to drop it cost as much as the page.
             tomorrow = clock.utcnow().date() + timedelta(days=1)
             for recent in recent_windows(session, wanted, tomorrow, _scope_region(user, wanted)):
-                stmt = page_statement(session, user, wanted, self.per_page, self._query_offset, True, recent)
-                items = list(session.scalars(stmt).unique())
-                if len(items) == self.per_page:
-                    return items
-        stmt = page_statement(session, user, wanted, self.per_page, self._query_offset, self.capped)
-        return list(session.scalars(stmt).unique())
+                found = ids(True, recent)
+                if len(found) == self.per_page:
+                    return load_page(session, found)
+        return load_page(session, page_ids(session, user, wanted, self.per_page, self._query_offset, self.capped))
 
     def _query_count(self) -> int:
         """The number counted before the items were read."""
