@@ -120,8 +120,11 @@ def refreshed(client, job: sqlscan.Job) -> sqlscan.Job:
     return dataclasses.replace(job, form={**job.form, job.refresh: found.group(1) if found else ""})
 
 
-def attack(base: str, clients: dict, work: Path, options, job: sqlscan.Job) -> sqlscan.Outcome:
-    """The base request, then sqlmap with the user's current cookie and token (a one-shot job: the base only)."""
+def attack(base: str, clients: dict, work: Path, options, job: sqlscan.Job, again: bool = False) -> sqlscan.Outcome:
+    """The base request, then sqlmap with the user's current cookie and token (a one-shot job: the base only).
+
+    `again`: the second run of a job whose first reached no verdict (its log is kept beside, as …-1.log).
+    """
     client = clients[job.user]
     job = refreshed(client, job)
     status = base_request(client, job)
@@ -130,9 +133,13 @@ def attack(base: str, clients: dict, work: Path, options, job: sqlscan.Job) -> s
         return sqlscan.Outcome(job, [], True, 0.0, status, work / "none.log")
     job = refreshed(client, job)
     cookie, token = cookie_of(client), client.token
+    if again:  # the first run's log and sqlmap session are kept apart, so the second starts afresh
+        for first in (work / f"{sqlscan.slug(job)}.log", work / sqlscan.slug(job)):
+            if first.exists():
+                first.rename(first.with_name(first.name.replace(sqlscan.slug(job), f"{sqlscan.slug(job)}-1", 1)))
     outcome = sqlscan.run(TOOLS / "sqlmap", base, job, cookie, token, work, options.limit, options.technique)
     outcome.base_status = status
-    verdict = "clean" if outcome.complete else "INCOMPLETE"
+    verdict = ("clean" if outcome.complete else "INCOMPLETE") + (" (second run)" if again else "")
     if outcome.vulnerable:
         verdict = "INJECTABLE " + ",".join(outcome.vulnerable)
     print(f"  {job.name:55} {len(job.params):3} param  base {status}  {outcome.seconds:5.0f} s  {verdict}", flush=True)
@@ -156,7 +163,8 @@ def run_sqlmap(work: Path, options) -> tuple[dict, list[Finding]]:
         outcomes, probes = [], 0
         for phase in (False, True):  # targets that change shared state go last
             batch = [j for j in jobs if j.last == phase]
-            outcomes += pool.map(lambda j: attack(base, clients, work, options, j), batch)
+            done = list(pool.map(lambda j: attack(base, clients, work, options, j), batch))
+            outcomes += sqlscan.retried(done, lambda j: attack(base, clients, work, options, j, again=True))
             if not phase:
                 # Edge values after sqlmap (an accepted one creates a row, and the base request of a create form
                 # must come first) and before the targets that change what others use.

@@ -169,13 +169,17 @@ def page_url(base: str, job: Job) -> str:
     return base + job.path.replace("*", "") + ("?" + urllib.parse.urlencode(job.query) if job.query else "")
 
 
+def slug(job: Job) -> str:
+    """The job's name as a file name: its output folder and log."""
+    return re.sub(r"[^a-z0-9]+", "-", job.name.lower()).strip("-")
+
+
 def run(
     tool: Path, base: str, job: Job, cookie: str, token: str, work: Path, limit_s: int, techniques: str = TECHNIQUES
 ) -> Outcome:
     """Run sqlmap on one job and read its verdict from the output (sqlmap exits 0 either way)."""
-    slug = re.sub(r"[^a-z0-9]+", "-", job.name.lower()).strip("-")
-    out = work / slug
-    log = work / f"{slug}.log"
+    out = work / slug(job)
+    log = work / f"{slug(job)}.log"
     started = time.monotonic()
     with open(log, "w") as fh:
         process = subprocess.Popen(
@@ -209,6 +213,16 @@ def verdict(output: str) -> tuple[list[str], bool]:
     """The parameters sqlmap found injectable, and whether it reached a verdict at all."""
     vulnerable = sorted({m.group(2) for m in VULNERABLE.finditer(output)})
     return vulnerable, bool(vulnerable) or CLEAN in output
+
+
+def retried(outcomes: list[Outcome], again) -> list[Outcome]:
+    """Each outcome, or for a run that reached no verdict, that of running it once more (`again(job)`).
+
+    A run can end without a verdict for reasons outside the app: once in five scans on two busy cores, sqlmap
+    waited 20 s on a connection gunicorn had closed and then gave up on reading the form's token. A second
+    run that reaches a verdict has scanned every parameter; one that does not stays incomplete (a finding).
+    """
+    return [o if o.complete or o.job.one_shot else again(o.job) for o in outcomes]
 
 
 def findings(outcomes: list[Outcome]) -> list[Finding]:

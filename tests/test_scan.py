@@ -151,6 +151,20 @@ def test_an_incomplete_run_is_a_finding(tmp_path):
     assert [f.rule for f in sqlscan.findings([outcome])] == ["incomplete"]
 
 
+def test_a_run_without_a_verdict_is_run_once_more(tmp_path):
+    job = sqlscan.control_job()
+    clean, lost = (sqlscan.Outcome(job, [], done, 1.0, 200, tmp_path / "x.log") for done in (True, False))
+    again = []
+
+    def run_again(job):
+        again.append(job)
+        return sqlscan.Outcome(job, [], len(again) == 1, 2.0, 200, tmp_path / "y.log")
+
+    first = sqlscan.retried([clean, lost, lost], run_again)
+    assert [o.complete for o in first] == [True, True, False] and len(again) == 2
+    assert first[0] is clean and [f.rule for f in sqlscan.findings(first)] == ["incomplete"]
+
+
 def test_accepted_findings_need_a_reason(tmp_path):
     path = tmp_path / "accepted.toml"
     path.write_text('[[accepted]]\ntool = "bandit"\nrule = "B608"\nwhere = "app/x.py"\nreason = "ok"\n')
