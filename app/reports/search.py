@@ -41,8 +41,8 @@ RECENT_DAYS = (7, 31)
 # expanded into the index's own words that begin with it (one seek each in an fts5vocab table); a prefix with
 # more words than this stays a prefix query.
 MAX_EXPANSION = 40
-# Searches whose expansions a database connection keeps while the index stays as it is.
-MAX_KEPT_EXPANSIONS = 500
+# Answers an unchanged_memo keeps, at most.
+MAX_MEMO_ENTRIES = 500
 VOCABULARY = "temp.report_item_words"
 SEARCH_TABLE = table("report_item_search", column("rowid"))
 SEARCH_VECTOR = literal_column("report_items.search_vector")
@@ -154,7 +154,7 @@ def expand_prefixes(session: Session, terms: list[str]) -> dict[str, list[str]]:
     The vocabulary table walks the index's terms in order; each step seeks just past the last word found
     (word + chr(1): no indexed word lies between), so a word in a million items costs no more than a rare one.
     """
-    known = _known_expansions(session)
+    known = unchanged_memo(session, "expansions")
     if tuple(terms) in known:
         return known[tuple(terms)]
     session.execute(
@@ -177,19 +177,23 @@ def expand_prefixes(session: Session, terms: list[str]) -> dict[str, list[str]]:
     return expansions
 
 
-def _known_expansions(session: Session) -> dict:
-    """The expansions found on this database connection since the index last changed.
+def unchanged_memo(session: Session, name: str) -> dict:
+    """A dict kept with this database connection for as long as the database stays as it is (SQLite).
 
-    Seeking past a word in most items takes 10 ms on the national set (`warga`), for every search of it. The
-    words are kept with the connection (they go when it closes) for as long as nothing was written:
-    `PRAGMA data_version` changes when another connection commits, `total_changes` when this one writes.
+    For answers that cost a seek into a large index and are the same until something is written: the
+    words a prefix expands to (seeking past `warga`, in most items, takes 10 ms on the national set) and
+    a window's first item. `PRAGMA data_version` changes when another connection commits, `total_changes`
+    when this one writes; either empties every memo. They go when the connection closes.
     """
     connection = session.connection()
     state = (connection.exec_driver_sql("PRAGMA data_version").scalar(), connection.connection.total_changes)
-    kept = connection.info.get("search_expansions")
-    if kept is None or kept[0] != state or len(kept[1]) > MAX_KEPT_EXPANSIONS:
-        kept = connection.info["search_expansions"] = (state, {})
-    return kept[1]
+    memos = connection.info.get("unchanged_memos")
+    if memos is None or memos[0] != state:
+        memos = connection.info["unchanged_memos"] = (state, {})
+    memo = memos[1].setdefault(name, {})
+    if len(memo) > MAX_MEMO_ENTRIES:
+        memo.clear()
+    return memo
 
 
 def _with_text(
@@ -390,7 +394,9 @@ def recent_windows(session: Session, wanted: ItemFilter, today: date, within: Re
             first_item = first_item.where(
                 DailyReport.region_id.in_(select(Region.id).where(subtree_condition(within.code)))
             )
-        first = session.scalar(first_item)
+        # Kept while nothing is written (sqlite: the only caller): the month's seek is a few ms nationally.
+        memo, key = unchanged_memo(session, "first_items"), (day, within.id if within is not None else None)
+        first = memo[key] if key in memo else memo.setdefault(key, session.scalar(first_item))
         if first is not None:
             yield Recent(day, first)
 
