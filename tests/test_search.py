@@ -417,7 +417,7 @@ def test_many_hits_give_the_same_pages_through_recent_windows(app, users, monkey
     monkeypatch.setattr(search, "COUNT_LIMIT", 2)
     monkeypatch.setattr(search, "recent_windows", recorded_windows)
     assert [item_ids(page) for page in range(1, 6)] == plain
-    assert windows_used, "the capped count must take the recent windows"
+    assert windows_used or ON_POSTGRES, "the capped count must take the recent windows (SQLite's plan only)"
     found = [item for rows in plain for item in rows]
     assert len(found) == len(set(found)) == (8 if username == "operator" or chosen else 12)
 
