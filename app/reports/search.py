@@ -396,7 +396,9 @@ def recent_windows(session: Session, wanted: ItemFilter, today: date, within: Re
             )
         # Kept while nothing is written (sqlite: the only caller): the month's seek is a few ms nationally.
         memo, key = unchanged_memo(session, "first_items"), (day, within.id if within is not None else None)
-        first = memo[key] if key in memo else memo.setdefault(key, session.scalar(first_item))
+        if key not in memo:
+            memo[key] = session.scalar(first_item)
+        first = memo[key]
         if first is not None:
             yield Recent(day, first)
 
