@@ -2,7 +2,9 @@
 
 Pages are compressed with a random-length name in the gzip header (as Django does since 4.2, "Heal the
 BREACH"), so their compressed size says nothing exact about secrets on them such as the CSRF token.
-Static files are compressed once per version and kept; streamed responses (exports) are left alone.
+Pages are compressed at level 1, nginx's default: on a search page it takes a third of level 6's time
+(0.3 ms against 0.9) for 14 KB instead of 12. Static files are compressed once per version, at level 9,
+and kept; streamed responses (exports) are left alone.
 """
 
 import gzip
@@ -27,11 +29,11 @@ MAX_RANDOM_BYTES = 100
 _static_cache: dict[tuple[str, str], bytes] = {}
 
 
-def _gzip(data: bytes, padding: int = 0) -> bytes:
-    """Gzip bytes at level 6; `padding` random characters go into the header's file name field."""
+def _gzip(data: bytes, padding: int = 0, level: int = 1) -> bytes:
+    """Gzip bytes at `level`; `padding` random characters go into the header's file name field."""
     name = secrets.token_hex(padding)[:padding] if padding else ""
     out = io.BytesIO()
-    with gzip.GzipFile(filename=name, mode="wb", compresslevel=6, fileobj=out, mtime=0) as stream:
+    with gzip.GzipFile(filename=name, mode="wb", compresslevel=level, fileobj=out, mtime=0) as stream:
         stream.write(data)
     return out.getvalue()
 
@@ -64,7 +66,7 @@ def compress(response: Response) -> Response:
         data = response.get_data()
         if len(data) < MIN_SIZE:
             return response
-        body = _gzip(data) if static else _gzip(data, 1 + secrets.randbelow(MAX_RANDOM_BYTES))
+        body = _gzip(data, level=9) if static else _gzip(data, 1 + secrets.randbelow(MAX_RANDOM_BYTES))
         if static:
             _static_cache[key] = body
     response.set_data(body)

@@ -83,26 +83,12 @@ class BaseForm(FlaskForm):
 
 
 # html_params sorts the attributes: selected before value.
-SELECTED_OPTION = Markup('<option selected value="%s">%s</option>')
 OPTION = Markup('<option value="%s">%s</option>')
 OPTGROUP = Markup('<optgroup label="%s">')
 OPTGROUP_END = Markup("</optgroup>")
 OPTION_START = Markup('<option value="%s">')
 SELECTED_OPTION_START = Markup('<option selected value="%s">')
 SELECT = Markup("<select %s>%s</select>")
-
-
-class QuickSelect(widgets.Select):
-    """WTForms' select with plain options written directly: the same HTML, without `html_params` per option,
-    which took most of the search page's time for an administrator's 586 regions."""
-
-    @classmethod
-    def render_option(cls, choice, **kwargs):
-        """`<option selected value="…">label</option>`, as WTForms writes it."""
-        if kwargs or choice.render_kw or not isinstance(choice.value, str):
-            return super().render_option(choice, **kwargs)
-        template = SELECTED_OPTION if choice.selected else OPTION  # Markup's % escapes the value and label
-        return template % (choice.value, choice.label or choice.value)
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,16 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, column, func, literal_column, select, table, text
-from sqlalchemy.orm import Session, contains_eager, load_only, raiseload
+from sqlalchemy import Row, Select, column, func, literal_column, select, table, text
+from sqlalchemy.orm import Session
 
 from .. import clock
+from ..db import unchanged_memo
 from ..access import scope_classified
 from ..auth.models import Role, User
 from ..regions.models import Region
 from ..regions.services import subtree_condition
-from .models import Aspect, DailyReport, ReportItem, ReportStatus, ThreatLevel
+from .models import Aspect, DailyReport, IssueCategory, ReportItem, ReportStatus, ThreatLevel
 
 # Letters and digits: the underscore is a word character for `\w` but a separator for us.
 WORD = re.compile(r"[^\W_]+")
@@ -42,7 +43,6 @@ RECENT_DAYS = (7, 31)
 # more words than this stays a prefix query.
 MAX_EXPANSION = 40
 # Answers an unchanged_memo keeps, at most.
-MAX_MEMO_ENTRIES = 500
 VOCABULARY = "temp.report_item_words"
 SEARCH_TABLE = table("report_item_search", column("rowid"))
 SEARCH_VECTOR = literal_column("report_items.search_vector")
@@ -177,25 +177,6 @@ def expand_prefixes(session: Session, terms: list[str]) -> dict[str, list[str]]:
     return expansions
 
 
-def unchanged_memo(session: Session, name: str) -> dict:
-    """A dict kept with this database connection for as long as the database stays as it is (SQLite).
-
-    For answers that cost a seek into a large index and are the same until something is written: the
-    words a prefix expands to (seeking past `warga`, in most items, takes 10 ms on the national set) and
-    a window's first item. `PRAGMA data_version` changes when another connection commits, `total_changes`
-    when this one writes; either empties every memo. They go when the connection closes.
-    """
-    connection = session.connection()
-    state = (connection.exec_driver_sql("PRAGMA data_version").scalar(), connection.connection.total_changes)
-    memos = connection.info.get("unchanged_memos")
-    if memos is None or memos[0] != state:
-        memos = connection.info["unchanged_memos"] = (state, {})
-    memo = memos[1].setdefault(name, {})
-    if len(memo) > MAX_MEMO_ENTRIES:
-        memo.clear()
-    return memo
-
-
 def _with_text(
     session: Session,
     stmt: Select,
@@ -322,41 +303,37 @@ def page_ids(
     return newest_first(matching(session, user, wanted, by_date, recent)).limit(limit).offset(offset)
 
 
-def load_page(session: Session, ids: list[int] | Select) -> list[ReportItem]:
-    """The items of `ids` (a list, or the `page_ids` statement itself) with what a results row shows, newest first."""
+def load_page(session: Session, ids: list[int] | Select) -> list[Row]:
+    """The rows of `ids` (a list, or the `page_ids` statement itself) with what a results row shows, newest first.
+
+    Plain rows of the columns shown (`RESULT_COLUMNS`): building item, report and region objects for 50
+    rows cost more than finding them.
+    """
     if isinstance(ids, list) and not ids:
         return []
     stmt = newest_first(
-        select(ReportItem)
+        select(*RESULT_COLUMNS)
         .join(DailyReport, ReportItem.report_id == DailyReport.id)
         .join(Region, DailyReport.region_id == Region.id)
+        .outerjoin(IssueCategory, ReportItem.category_id == IssueCategory.id)
         .where(ReportItem.id.in_(ids))
-        .options(*RESULT_ROW_LOADING)
     )
-    return list(session.scalars(stmt).unique())
+    return list(session.execute(stmt))
 
 
-# What a results row shows, and nothing more: a search's 50 rows with every column of item, report and region
-# (and each item's kecamatan joined) cost more to load than to find. Anything else raises, so a template that
-# starts to need another column fails its tests instead of loading it row by row.
-RESULT_ROW_LOADING = (
-    load_only(
-        ReportItem.report_id,
-        ReportItem.position,
-        ReportItem.aspect,
-        ReportItem.title,
-        ReportItem.threat_level,
-        ReportItem.category_id,
-        *(getattr(ReportItem, name) for name in EXCERPT_FIELDS),
-        raiseload=True,
-    ),
-    raiseload(ReportItem.kecamatan),
-    contains_eager(ReportItem.report).load_only(
-        DailyReport.report_date, DailyReport.status, DailyReport.classification, DailyReport.region_id, raiseload=True
-    ),
-    contains_eager(ReportItem.report)
-    .contains_eager(DailyReport.region)
-    .load_only(Region.code, Region.name, raiseload=True),
+# What a results row shows: the item's own columns, its text for the excerpt, and its report's and region's.
+RESULT_COLUMNS = (
+    ReportItem.id,
+    ReportItem.report_id,
+    ReportItem.title,
+    ReportItem.aspect,
+    ReportItem.threat_level,
+    *(getattr(ReportItem, name) for name in EXCERPT_FIELDS),
+    DailyReport.report_date,
+    DailyReport.status,
+    DailyReport.classification,
+    Region.name.label("region_name"),
+    IssueCategory.name.label("category_name"),
 )
 
 
@@ -415,7 +392,7 @@ class ItemPage(Pagination):
     are found by walking the reports newest first.
     """
 
-    def _query_items(self) -> list[ReportItem]:
+    def _query_items(self) -> list[Row]:
         """The items of this page."""
         session, user, wanted = self._query_args["session"], self._query_args["user"], self._query_args["wanted"]
         if session.get_bind().dialect.name == "sqlite" and index_alone_counts(user, wanted):

@@ -2,10 +2,10 @@
 
 from functools import lru_cache
 
-from wtforms import DateField, SelectField, StringField
+from wtforms import DateField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
-from ..forms import BaseForm, PreparedChoices, PreparedSelectField, QuickSelect, optional_int, options
+from ..forms import BaseForm, PreparedChoices, PreparedSelectField, optional_int, options
 from ..regions.models import Region, RegionKind
 from .models import Aspect, IssueCategory, ReportStatus, ThreatLevel
 from .search import ItemFilter
@@ -24,19 +24,10 @@ class SearchForm(BaseForm):
     dari = DateField("Dari tanggal", validators=[Optional()], format="%Y-%m-%d", render_kw={"type": "date"})
     sampai = DateField("Sampai tanggal", validators=[Optional()], format="%Y-%m-%d", render_kw={"type": "date"})
     wilayah = PreparedSelectField("Wilayah", coerce=optional_int, default="")
-    aspek = SelectField(
-        "Aspek", default="", widget=QuickSelect(), choices=options([("", "Semua aspek")] + Aspect.choices())
-    )
-    kategori = SelectField("Kategori isu", coerce=optional_int, default="", widget=QuickSelect())
-    kerawanan = SelectField(
-        "Kerawanan", default="", widget=QuickSelect(), choices=options([("", "Semua tingkat")] + ThreatLevel.choices())
-    )
-    status = SelectField(
-        "Status laporan",
-        default="",
-        widget=QuickSelect(),
-        choices=options([("", "Semua status")] + ReportStatus.choices()),
-    )
+    aspek = PreparedSelectField("Aspek", default="")
+    kategori = PreparedSelectField("Kategori isu", coerce=optional_int, default="")
+    kerawanan = PreparedSelectField("Kerawanan", default="")
+    status = PreparedSelectField("Status laporan", default="")
 
     def set_choices(self, regions, categories: list[IssueCategory]) -> "SearchForm":
         """Offer the regions in the user's scope (by province; a province itself when there are several).
@@ -44,11 +35,13 @@ class SearchForm(BaseForm):
         `regions` are (id, name, kind, parent_id) rows in code order. The options made of them are kept per
         set of rows: an administrator's 586 regions cost more to turn into a select than the search itself.
         """
-        prepared = region_options(tuple(tuple(row) for row in regions))
+        prepared = region_options(tuple(map(tuple, regions)))
         self._region_ids = prepared.values - {None}
         self.wilayah.prepare(prepared)
-        labels = [(str(c.id), c.name if c.active else f"{c.name} (tidak aktif)") for c in categories]
-        self.kategori.choices = options([("", "Semua kategori")] + labels)
+        self.kategori.prepare(category_options(tuple((c.id, c.name, c.active) for c in categories)))
+        self.aspek.prepare(ASPECT_CHOICES)
+        self.kerawanan.prepare(THREAT_CHOICES)
+        self.status.prepare(STATUS_CHOICES)
         return self
 
     def validate_sampai(self, field):
@@ -76,6 +69,19 @@ class SearchForm(BaseForm):
     def query_args(self) -> dict:
         """The filled-in filters as query-string arguments (for the export links)."""
         return {f.name: f.raw_data[0] for f in self if f.raw_data and f.raw_data[0]}
+
+
+# Every select of the form is prepared once (see PreparedChoices); these three never change.
+ASPECT_CHOICES = PreparedChoices.of(options([("", "Semua aspek")] + Aspect.choices()))
+THREAT_CHOICES = PreparedChoices.of(options([("", "Semua tingkat")] + ThreatLevel.choices()))
+STATUS_CHOICES = PreparedChoices.of(options([("", "Semua status")] + ReportStatus.choices()))
+
+
+@lru_cache(maxsize=16)
+def category_options(categories: tuple[tuple[int, str, bool], ...]) -> PreparedChoices:
+    """The category select for these (id, name, active) rows; an inactive one says so."""
+    labels = [(str(i), name if active else f"{name} (tidak aktif)") for i, name, active in categories]
+    return PreparedChoices.of(options([("", "Semua kategori")] + labels), optional_int)
 
 
 @lru_cache(maxsize=64)

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from .. import htmx
 from ..access import permission_required, scope
+from ..db import unchanged_memo
 from ..extensions import db
 from ..regions.models import Region, RegionKind
 from ..ui import page_arg
@@ -18,10 +19,22 @@ bp = Blueprint("search", __name__, url_prefix="/laporan/cari")
 LISTED_KINDS = (RegionKind.PROVINSI, RegionKind.KABUPATEN, RegionKind.KOTA)
 
 
+def _scope_regions() -> tuple[tuple, ...]:
+    """(id, name, kind, parent_id) of the provinces and regencies in the user's scope, in code order.
+
+    Kept while nothing is written: an administrator's 552 rows cost a millisecond to read each time.
+    """
+    memo, key = unchanged_memo(db.session, "scope_regions"), (current_user.role, current_user.region_id)
+    if key not in memo:
+        columns = select(Region.id, Region.name, Region.kind, Region.parent_id).where(Region.kind.in_(LISTED_KINDS))
+        rows = db.session.execute(scope(columns, current_user, Region.id).order_by(Region.code))
+        memo[key] = tuple(tuple(row) for row in rows)
+    return memo[key]
+
+
 def _form() -> SearchForm:
     """The filter form bound to the query string, offering the regions in the user's scope and the categories."""
-    columns = select(Region.id, Region.name, Region.kind, Region.parent_id).where(Region.kind.in_(LISTED_KINDS))
-    regions = db.session.execute(scope(columns, current_user, Region.id).order_by(Region.code)).all()
+    regions = _scope_regions()
     categories = db.session.scalars(select(IssueCategory).order_by(IssueCategory.position, IssueCategory.name)).all()
     return SearchForm(request.args).set_choices(regions, categories)
 
