@@ -217,12 +217,7 @@ def situation_today(session: Session, user: User, province: Region, today: date)
 
     regencies = regencies_of(session, province)
     # Counted per report of today: a grouped count of every item ever filed took a second nationally.
-    items = (
-        select(func.count())
-        .where(ReportItem.report_id == DailyReport.id)
-        .correlate(DailyReport)
-        .scalar_subquery()
-    )
+    items = select(func.count()).where(ReportItem.report_id == DailyReport.id).correlate(DailyReport).scalar_subquery()
     stmt = scope_classified(
         select(DailyReport, items).where(
             DailyReport.region_id.in_([r.id for r in regencies]),

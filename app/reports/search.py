@@ -17,9 +17,9 @@ from sqlalchemy import Row, Select, column, func, literal_column, select, table,
 from sqlalchemy.orm import Session
 
 from .. import clock
-from ..db import unchanged_memo
 from ..access import scope_classified
 from ..auth.models import Role, User
+from ..db import unchanged_memo
 from ..regions.models import Region
 from ..regions.services import subtree_condition
 from .models import Aspect, DailyReport, IssueCategory, ReportItem, ReportStatus, ThreatLevel
