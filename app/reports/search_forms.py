@@ -7,7 +7,7 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from ..forms import BaseForm, PreparedChoices, PreparedSelectField, optional_int, options
 from ..regions.models import Region, RegionKind
-from .models import Aspect, IssueCategory, ReportStatus, ThreatLevel
+from .models import Aspect, ReportStatus, ThreatLevel
 from .search import ItemFilter
 
 MAX_QUERY_LENGTH = 200
@@ -29,16 +29,18 @@ class SearchForm(BaseForm):
     kerawanan = PreparedSelectField("Kerawanan", default="")
     status = PreparedSelectField("Status laporan", default="")
 
-    def set_choices(self, regions, categories: list[IssueCategory]) -> "SearchForm":
-        """Offer the regions in the user's scope (by province; a province itself when there are several).
+    def set_choices(self, regions, categories) -> "SearchForm":
+        """Offer the regions in the user's scope (by province; a province itself when there are several)
+        and the categories.
 
-        `regions` are (id, name, kind, parent_id) rows in code order. The options made of them are kept per
-        set of rows: an administrator's 586 regions cost more to turn into a select than the search itself.
+        `regions` are (id, name, kind, parent_id) rows in code order, `categories` (id, name, active) rows in
+        list order. The options made of them are kept per set of rows: an administrator's 586 regions cost
+        more to turn into a select than the search itself.
         """
         prepared = region_options(tuple(map(tuple, regions)))
         self._region_ids = prepared.values - {None}
         self.wilayah.prepare(prepared)
-        self.kategori.prepare(category_options(tuple((c.id, c.name, c.active) for c in categories)))
+        self.kategori.prepare(category_options(tuple(map(tuple, categories))))
         self.aspek.prepare(ASPECT_CHOICES)
         self.kerawanan.prepare(THREAT_CHOICES)
         self.status.prepare(STATUS_CHOICES)

@@ -32,11 +32,19 @@ def _scope_regions() -> tuple[tuple, ...]:
     return memo[key]
 
 
+def _categories() -> tuple[tuple, ...]:
+    """(id, name, active) of every issue category, in list order; kept while nothing is written."""
+    memo = unchanged_memo(db.session, "categories")
+    if "all" not in memo:
+        columns = select(IssueCategory.id, IssueCategory.name, IssueCategory.active)
+        rows = db.session.execute(columns.order_by(IssueCategory.position, IssueCategory.name))
+        memo["all"] = tuple(tuple(row) for row in rows)
+    return memo["all"]
+
+
 def _form() -> SearchForm:
     """The filter form bound to the query string, offering the regions in the user's scope and the categories."""
-    regions = _scope_regions()
-    categories = db.session.scalars(select(IssueCategory).order_by(IssueCategory.position, IssueCategory.name)).all()
-    return SearchForm(request.args).set_choices(regions, categories)
+    return SearchForm(request.args).set_choices(_scope_regions(), _categories())
 
 
 def _filter(form: SearchForm):
