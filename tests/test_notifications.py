@@ -114,6 +114,9 @@ def test_header_count_list_and_marking_read(app, users):
     client.post("/notifikasi/baca-semua")
     assert all(n.read_at for n in _inbox(app, "analis"))
     assert "notif-badge" not in client.get("/").get_data(as_text=True)
+    # The count is kept while nothing is written: a new notification (another write) shows at once.
+    make_report(app, "operator.tala", day=clock.utcnow().date() - timedelta(days=1), submit=True)
+    assert '<span class="notif-badge">1</span>' in client.get("/").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
-from flask import request
+from flask import request, url_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import create_engine, event, select, text
@@ -15,7 +15,7 @@ from app import clock
 from app.extensions import db
 from app.regions.models import Region
 from app.reports import search
-from app.reports.models import Aspect, Classification, IssueCategory, ReportStatus, ThreatLevel
+from app.reports.models import Aspect, Classification, DailyReport, IssueCategory, ReportStatus, ThreatLevel
 from app.reports.search import excerpt, fold, fts5_query, search_terms, ts_query
 
 from .conftest import TEST_DATABASE_URL, login
@@ -219,6 +219,22 @@ def test_excerpt_and_count_are_shown(app, users):
     login(client, "analis")
     html = client.get("/laporan/cari/?q=sawit").get_data(as_text=True)
     assert "<mark>sawit</mark>" in html and "<strong>1</strong> kejadian cocok dengan “sawit”" in html
+
+
+def test_every_row_links_to_its_item_as_url_for_writes_it(app, users):
+    first = make_report(app, items=2, title="Rapat warga", submit=True)
+    second = make_report(app, "operator.tala", items=1, title="Rapat warga", submit=True)
+    client = app.test_client()
+    login(client, "analis")
+    html = client.get("/laporan/cari/?q=rapat").get_data(as_text=True)
+    links = re.findall(r'<td>\s*<a href="([^"]+)">Rapat warga', html)
+    with app.test_request_context("/"), app.app_context():
+        expected = {
+            url_for("reports.detail", report_id=report_id, _anchor=f"item-{item.id}")
+            for report_id in (first, second)
+            for item in db.session.get(DailyReport, report_id).items
+        }
+    assert len(links) == 3 and set(links) == expected
 
 
 def test_scope_and_rahasia(app, users):
@@ -471,8 +487,6 @@ def test_odd_input_never_fails(auth, query, status, message):
 def test_search_index_follows_edits_and_deletes(app, users):
     report_id = make_report(app, title="Judul lama")
     with app.app_context():
-        from app.reports.models import DailyReport
-
         item = db.session.get(DailyReport, report_id).items[0]
         item.title = "Judul baru sekali"
         db.session.commit()

@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from .. import audit, mail
+from ..db import unchanged_memo
 from ..auth.models import Role, User
 from ..regions.models import Region
 from ..regions.services import province_of
@@ -82,9 +83,12 @@ def notify(
 
 
 def unread_count(session: Session, user: User) -> int:
-    """How many notifications the user has not read."""
-    stmt = select(func.count()).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    return session.scalar(stmt) or 0
+    """How many notifications the user has not read; kept while nothing is written (every page's header)."""
+    memo = unchanged_memo(session, "unread_notifications")
+    if user.id not in memo:
+        stmt = select(func.count()).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        memo[user.id] = session.scalar(stmt) or 0
+    return memo[user.id]
 
 
 def recent(session: Session, user: User, limit: int, offset: int = 0) -> list[Notification]:
