@@ -8,8 +8,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from .. import audit, mail
-from ..db import unchanged_memo
 from ..auth.models import Role, User
+from ..db import unchanged_memo
 from ..regions.models import Region
 from ..regions.services import province_of
 from ..ui import format_short_date
