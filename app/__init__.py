@@ -5,7 +5,7 @@ import os
 
 from flask import Flask, flash, make_response, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import (
@@ -42,6 +42,8 @@ from .surveys.routes import bp as surveys_bp
 
 # Endpoints a user who must change their password may still reach.
 PASSWORD_CHANGE_ALLOWED = frozenset({"auth.change_password", "auth.logout", "static"})
+# Asked on every request: built once, as building it anew cost half as much again as its run.
+USER_BY_TOKEN = select(User).where(User.session_token == bindparam("token"))
 
 
 def create_app(overrides: dict | None = None, instance_path: str | None = None, cli_commands: bool = True) -> Flask:
@@ -123,7 +125,7 @@ def _init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load_user(token: str):
-        user = db.session.scalars(select(User).where(User.session_token == token)).first()
+        user = db.session.scalars(USER_BY_TOKEN, {"token": token}).first()
         return user if user is not None and user.active else None
 
     @login_manager.unauthorized_handler

@@ -7,13 +7,14 @@ operators, `*`, `NEAR`, `-`, `:` and parentheses carry no meaning.
 
 import re
 import unicodedata
+from collections import namedtuple
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Row, Select, bindparam, column, func, literal_column, select, table, text
+from sqlalchemy import Select, bindparam, column, func, literal_column, select, table, text
 from sqlalchemy.orm import Session
 
 from .. import clock
@@ -303,16 +304,18 @@ def page_ids(
     return newest_first(matching(session, user, wanted, by_date, recent)).limit(limit).offset(offset)
 
 
-def load_page(session: Session, ids: list[int] | Select) -> list[Row]:
+def load_page(session: Session, ids: list[int] | Select) -> list["ResultRow"]:
     """The rows of `ids` (a list, or the `page_ids` statement itself) with what a results row shows, newest first.
 
-    Plain rows of the columns shown: building item, report and region objects for 50 rows cost more than
-    finding them. For a list the statement is built once (`PAGE_ROWS`): built anew, it cost as much again
-    as its run.
+    Plain named tuples of the columns shown: building item, report and region objects for 50 rows cost
+    more than finding them, and a template reads a tuple's field ten times faster than a SQLAlchemy row's.
+    For a list the statement is built once (`PAGE_ROWS`): built anew, it cost as much again as its run.
     """
     if isinstance(ids, list):
-        return list(session.execute(PAGE_ROWS, {"ids": ids})) if ids else []
-    return list(session.execute(_page_rows(ReportItem.id.in_(ids))))
+        rows = session.execute(PAGE_ROWS, {"ids": ids}) if ids else []
+    else:
+        rows = session.execute(_page_rows(ReportItem.id.in_(ids)))
+    return [ResultRow._make(row) for row in rows]
 
 
 def _page_rows(chosen) -> Select:
@@ -340,6 +343,7 @@ def _page_rows(chosen) -> Select:
 
 
 PAGE_ROWS = _page_rows(ReportItem.id.in_(bindparam("ids", expanding=True)))
+ResultRow = namedtuple("ResultRow", PAGE_ROWS.selected_columns.keys())
 
 
 @dataclass(frozen=True)
@@ -397,7 +401,7 @@ class ItemPage(Pagination):
     are found by walking the reports newest first.
     """
 
-    def _query_items(self) -> list[Row]:
+    def _query_items(self) -> list["ResultRow"]:
         """The items of this page."""
         session, user, wanted = self._query_args["session"], self._query_args["user"], self._query_args["wanted"]
         if session.get_bind().dialect.name == "sqlite" and index_alone_counts(user, wanted):
