@@ -72,14 +72,19 @@ def unchanged_memo(session: Session, name: str) -> dict:
 
     For answers that are the same until something is written and cost a seek into a large index or many
     rows each time: the words a prefix expands to (seeking past `warga`, in most items, takes 10 ms on the
-    national set), a search window's first item, the regions a filter form offers. `PRAGMA data_version`
-    changes when another connection commits, `total_changes` when this one writes; either empties every
-    memo. They go when the connection closes. On PostgreSQL the dict is a new, empty one each time.
+    national set), a search window's first item, the regions and categories a filter form offers, the
+    header's unread count. `PRAGMA data_version` changes when another connection commits (it is asked once
+    per transaction, whose snapshot stays the same), `total_changes` when this one writes; either empties
+    every memo. They go when the connection closes. On PostgreSQL the dict is a new, empty one each time.
     """
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         return {}
-    state = (connection.exec_driver_sql("PRAGMA data_version").scalar(), connection.connection.total_changes)
+    dbapi = connection.connection
+    transaction, known = connection.get_transaction(), connection.info.get("data_version")
+    if known is None or known[0] is not transaction:
+        known = connection.info["data_version"] = (transaction, dbapi.execute("PRAGMA data_version").fetchone()[0])
+    state = (known[1], dbapi.total_changes)
     memos = connection.info.get("unchanged_memos")
     if memos is None or memos[0] != state:
         memos = connection.info["unchanged_memos"] = (state, {})
