@@ -400,8 +400,9 @@ def test_a_large_total_is_shown_as_more_than(app, users, monkeypatch):
 )
 def test_many_hits_give_the_same_pages_through_recent_windows(app, users, monkeypatch, username, chosen):
     # Hits over 40 days in two regencies, one report filed late for an old day (its items have the newest
-    # ids): with the count capped, pages come from the recent windows (a week, a month, then all), whose
-    # first item is that of the user's or the chosen region; they must be the pages the plain sort gives.
+    # ids): with the count capped, pages come from the recent windows (a week or nationally three days, a
+    # month, then all), whose first item is that of the user's or the chosen region; they must be the pages
+    # the plain sort gives.
     for who, days_ago in (
         ("operator", 40),
         ("operator", 20),

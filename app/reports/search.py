@@ -36,8 +36,10 @@ MIN_PREFIX = 3
 # Counting every match of a national search costs a scan; past this many the page says "more than", and
 # the matches are found by walking the reports newest first instead of being sorted (see ItemPage).
 COUNT_LIMIT = 5_000
-# The windows tried first for the newest page of many hits (days back from the newest day asked for).
+# The windows tried first for the newest page of many hits (days back from the newest day asked for), each
+# to hold about a page: a province files 15–40 reports a day, the country 514, so nationally three days do.
 RECENT_DAYS = (7, 31)
+NATIONAL_RECENT_DAYS = (3, 31)
 # FTS5 merges the whole doclist of a prefix ("warga"*) before it yields a row: ~100 ms nationally for a word in
 # most items, and again for every page and count. OR-ed exact words stream and stop at a LIMIT, so a prefix is
 # expanded into the index's own words that begin with it (one seek each in an fts5vocab table); a prefix with
@@ -355,7 +357,8 @@ class Recent:
 
 
 def recent_windows(session: Session, wanted: ItemFilter, today: date, within: Region | None = None) -> Iterator[Recent]:
-    """Wider and wider windows back from the newest day asked for (a week, a month) that hold items.
+    """Wider and wider windows back from the newest day asked for (a week, a month; nationally three days, a
+    month) that hold items.
 
     With thousands of hits, the newest page lies in the last days: collecting the hits of five years to
     keep 50 cost a tenth of a second nationally; the hits from a window's first item on cost a few ms.
@@ -364,7 +367,7 @@ def recent_windows(session: Session, wanted: ItemFilter, today: date, within: Re
     index — for a province's month, 1,200 reports instead of the country's 16,000 (10 ms on the 1.0 set).
     """
     last = min(wanted.date_to or today, today)
-    for days in RECENT_DAYS:
+    for days in RECENT_DAYS if within is not None else NATIONAL_RECENT_DAYS:
         day = last - timedelta(days=days)
         if wanted.date_from and day <= wanted.date_from:
             return
