@@ -65,6 +65,8 @@ def _install_sqlite_hooks(engine: Engine, busy_timeout_ms: int, synchronous: str
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql(begin_statement())
+        # For unchanged_memo: the changes made before this transaction, and the data version, asked when needed.
+        connection.info["transaction_start"] = [connection.connection.total_changes, None]
 
 
 def unchanged_memo(session: Session, name: str) -> dict:
@@ -75,16 +77,18 @@ def unchanged_memo(session: Session, name: str) -> dict:
     national set), a search window's first item, the regions and categories a filter form offers, the
     header's unread count. `PRAGMA data_version` changes when another connection commits (it is asked once
     per transaction, whose snapshot stays the same), `total_changes` when this one writes; either empties
-    every memo. They go when the connection closes. On PostgreSQL the dict is a new, empty one each time.
+    every memo. A transaction that has written gets a new, empty dict each time: what it would keep could
+    be rolled back. Memos go when the connection closes. On PostgreSQL the dict is a new, empty one each time.
     """
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         return {}
-    dbapi = connection.connection
-    transaction, known = connection.get_transaction(), connection.info.get("data_version")
-    if known is None or known[0] is not transaction:
-        known = connection.info["data_version"] = (transaction, dbapi.execute("PRAGMA data_version").fetchone()[0])
-    state = (known[1], dbapi.total_changes)
+    dbapi, start = connection.connection, connection.info.get("transaction_start")
+    if start is None or dbapi.total_changes != start[0]:
+        return {}  # this transaction has written (or began without our hook)
+    if start[1] is None:
+        start[1] = dbapi.execute("PRAGMA data_version").fetchone()[0]
+    state = (start[1], start[0])
     memos = connection.info.get("unchanged_memos")
     if memos is None or memos[0] != state:
         memos = connection.info["unchanged_memos"] = (state, {})

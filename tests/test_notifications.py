@@ -14,6 +14,7 @@ from app.lapsus.services import file_lapsus
 from app.meetings import services as meeting_services
 from app.meetings.models import MeetingKind
 from app.meetings.services import FollowUpData, MeetingData
+from app.notifications import services as notification_services
 from app.notifications.models import Notification, NotificationKind
 from app.reports import services as report_services
 
@@ -117,6 +118,20 @@ def test_header_count_list_and_marking_read(app, users):
     # The count is kept while nothing is written: a new notification (another write) shows at once.
     make_report(app, "operator.tala", day=clock.utcnow().date() - timedelta(days=1), submit=True)
     assert '<span class="notif-badge">1</span>' in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("counted_first", [True, False])
+def test_a_kept_count_never_outlives_a_rolled_back_write(app, users, counted_first):
+    with app.app_context():
+        analyst, kind = user("analis"), next(iter(NotificationKind))
+        if counted_first:
+            assert notification_services.unread_count(db.session, analyst) == 0
+        notification_services.notify(db.session, [analyst], kind, "Uji", "/laporan/")
+        db.session.flush()
+        assert notification_services.unread_count(db.session, analyst) == 1  # its own write, not committed
+        db.session.rollback()
+        assert notification_services.unread_count(db.session, analyst) == 0
+        assert notification_services.unread_count(db.session, analyst) == 0  # and kept as such
 
 
 @pytest.mark.parametrize(
