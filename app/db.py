@@ -1,5 +1,6 @@
 """Engine set-up: SQLite pragmas and BEGIN IMMEDIATE for transactions that write; memos kept while nothing is."""
 
+from collections.abc import Callable, Hashable
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -96,3 +97,11 @@ def unchanged_memo(session: Session, name: str) -> dict:
     if len(memo) > MAX_MEMO_ENTRIES:
         memo.clear()
     return memo
+
+
+def kept(session: Session, name: str, key: Hashable, compute: Callable):
+    """`compute()`'s answer for `key`, kept in the `name` memo while nothing is written (see unchanged_memo)."""
+    memo = unchanged_memo(session, name)
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from .. import audit, mail
 from ..auth.models import Role, User
-from ..db import unchanged_memo
+from ..db import kept
 from ..regions.models import Region
 from ..regions.services import province_of
 from ..ui import format_short_date
@@ -84,11 +84,8 @@ def notify(
 
 def unread_count(session: Session, user: User) -> int:
     """How many notifications the user has not read; kept while nothing is written (every page's header)."""
-    memo = unchanged_memo(session, "unread_notifications")
-    if user.id not in memo:
-        stmt = select(func.count()).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        memo[user.id] = session.scalar(stmt) or 0
-    return memo[user.id]
+    stmt = select(func.count()).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    return kept(session, "unread_notifications", user.id, lambda: session.scalar(stmt) or 0)
 
 
 def recent(session: Session, user: User, limit: int, offset: int = 0) -> list[Notification]:

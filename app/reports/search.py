@@ -11,7 +11,7 @@ from collections import namedtuple
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, bindparam, column, func, literal_column, select, table, text
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from .. import clock
 from ..access import scope_classified
 from ..auth.models import Role, User
-from ..db import unchanged_memo
+from ..db import kept, unchanged_memo
 from ..regions.models import Region
 from ..regions.services import subtree_condition
 from .models import Aspect, DailyReport, IssueCategory, ReportItem, ReportStatus, ThreatLevel
@@ -45,7 +45,6 @@ NATIONAL_RECENT_DAYS = (3, 31)
 # expanded into the index's own words that begin with it (one seek each in an fts5vocab table); a prefix with
 # more words than this stays a prefix query.
 MAX_EXPANSION = 40
-# Answers an unchanged_memo keeps, at most.
 VOCABULARY = "temp.report_item_words"
 SEARCH_TABLE = table("report_item_search", column("rowid"))
 SEARCH_VECTOR = literal_column("report_items.search_vector")
@@ -384,10 +383,8 @@ def recent_windows(session: Session, wanted: ItemFilter, today: date, within: Re
                 DailyReport.region_id.in_(select(Region.id).where(subtree_condition(within.code)))
             )
         # Kept while nothing is written (sqlite: the only caller): the month's seek is a few ms nationally.
-        memo, key = unchanged_memo(session, "first_items"), (day, within.id if within is not None else None)
-        if key not in memo:
-            memo[key] = session.scalar(first_item)
-        first = memo[key]
+        key = (day, within.id if within is not None else None)
+        first = kept(session, "first_items", key, partial(session.scalar, first_item))
         if first is not None:
             yield Recent(day, first)
 

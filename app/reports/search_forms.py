@@ -34,7 +34,7 @@ class SearchForm(BaseForm):
         and the categories.
 
         `regions` are (id, name, kind, parent_id) rows in code order, `categories` (id, name, active) rows in
-        list order. The options made of them are kept per set of rows: an administrator's 586 regions cost
+        list order. The options made of them are kept per set of rows: an administrator's 552 regions cost
         more to turn into a select than the search itself.
         """
         prepared = region_options(tuple(map(tuple, regions)))
