@@ -72,7 +72,10 @@ def test_three_forms_by_keyboard(app, browser, live_server, round_id):
         assert all(f.unsur == "polri" and f.sex == "L" and f.age_band == "36-45" for f in done)
         assert all(len(f.answers) == 20 for f in done)
 
-    # A wrong key is marked at once and blocks finishing; nothing typed is lost.
+    # A wrong key is marked at once and blocks finishing; nothing typed is lost. The fourth form is a new
+    # page: type only once it has loaded (htmx bound) and autofocus has put the cursor on "unsur".
+    page.wait_for_load_state()
+    expect(page.locator("#unsur")).to_be_focused()
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
