@@ -395,7 +395,8 @@ def _first_item(session: Session, day: date, within: Region | None) -> int | Non
     if within is not None and within.is_regency:
         first_item = first_item.where(DailyReport.region_id == within.id)
     elif within is not None:
-        first_item = first_item.where(DailyReport.region_id.in_(select(Region.id).where(subtree_condition(within.code))))
+        in_region = select(Region.id).where(subtree_condition(within.code))
+        first_item = first_item.where(DailyReport.region_id.in_(in_region))
     return session.scalar(first_item)
 
 
