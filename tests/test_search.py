@@ -333,12 +333,49 @@ def test_both_plans_give_the_same_page(app, users, wanted):
             for by_date in (False, True):
                 rows = []
                 for offset in range(0, 30, 3):
-                    stmt = search.page_ids(db.session, who, item_filter, 3, offset, by_date)
-                    rows += [item.id for item in search.load_page(db.session, list(db.session.scalars(stmt)))]
+                    ids = search.page_id_list(db.session, who, item_filter, 3, offset, by_date)
+                    assert [row.id for row in search.load_page(db.session, ids)] == ids
+                    loaded = search.load_matching_page(db.session, who, item_filter, 3, offset, by_date)
+                    assert [row.id for row in loaded] == ids
+                    rows += ids
                 pages.append(rows)
             everything = db.session.scalars(search.matching(db.session, who, item_filter)).all()
             assert pages[0] == pages[1] and sorted(pages[0]) == sorted(everything), username
             assert pages[0] or username == "operator", username  # Balangan has no hankam item
+
+
+@pytest.mark.parametrize(
+    "wanted",
+    [
+        {},
+        {"text": "banjir"},
+        {"text": "banjir", "region": "63"},
+        {"region": "63.11", "aspect": Aspect.HANKAM, "threat": ThreatLevel.TINGGI, "status": ReportStatus.VERIFIED},
+        {"text": "banjir", "date_from": date(2024, 1, 1), "date_to": date(2024, 2, 1), "category_id": 1},
+    ],
+)
+def test_users_of_one_shape_share_a_prepared_statement_with_their_own_values(app, users, wanted):
+    # The page's statement is built once per shape and run with each user's values: every bind parameter
+    # without a value must get one (a forgotten one would fail, never take another user's), and no more.
+    with app.app_context():
+        if "region" in wanted:
+            wanted = {**wanted, "region": region(wanted["region"])}
+        item_filter = search.ItemFilter(**wanted)
+        window = search.Recent(today(), 1)
+        for by_date, recent in ((False, None), (True, None), (True, window)):
+            shapes, values = {}, {}
+            for username in ("operator", "operator.tala", "analis", "analis.kalteng", "admin"):
+                shape, values[username] = search._prepared(db.session, user(username), item_filter, by_date, recent)
+                shapes[username] = shape
+                compiled = search._page_ids(shape).compile(db.engine)
+                required = {name for name, bind in compiled.binds.items() if bind.required}
+                assert required == set(values[username]) | {"page_limit", "page_offset"}, username
+            assert shapes["operator"] == shapes["operator.tala"] != shapes["analis"] == shapes["analis.kalteng"]
+            assert search._page_ids(shapes["operator"]) is search._page_ids(shapes["operator.tala"])
+            assert values["operator"]["scope_code"] == "63.11" and values["operator.tala"]["scope_code"] == "63.01"
+            assert values["operator"]["scope_own"] == region("63.11").id
+            assert values["analis.kalteng"]["scope_code"] == "62" and "scope_own" not in values["analis.kalteng"]
+            assert not any(name.startswith("scope") for name in values["admin"])
 
 
 def test_results_are_newest_first_then_by_region_code(app, users):

@@ -43,7 +43,17 @@ class ImportResult:
 
 def subtree_condition(code: str):
     """SQL condition for a region and everything below it (code range, so the unique index serves it)."""
-    return or_(Region.code == code, (Region.code > code + ".") & (Region.code < code + "/"))
+    return subtree_between(*subtree_bounds(code))
+
+
+def subtree_bounds(code: str) -> tuple[str, str, str]:
+    """A region's code and the two codes its descendants lie strictly between ("63.", "63/": '/' follows '.')."""
+    return code, code + ".", code + "/"
+
+
+def subtree_between(code, after, before):
+    """The condition of `subtree_condition` from its bounds: values, or bind parameters of a prepared statement."""
+    return or_(Region.code == code, (Region.code > after) & (Region.code < before))
 
 
 def provinces(session: Session) -> list[Region]:

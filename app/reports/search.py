@@ -12,17 +12,18 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache, partial
+from typing import NamedTuple
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, bindparam, column, func, literal_column, select, table, text
+from sqlalchemy import Select, String, bindparam, column, func, literal_column, select, table, text
 from sqlalchemy.orm import Session
 
 from .. import clock
-from ..access import scope_classified
+from ..access import Scope, prepared_scope_classified, scope_of, scope_values
 from ..auth.models import Role, User
 from ..db import kept, unchanged_memo
 from ..regions.models import Region
-from ..regions.services import subtree_condition
+from ..regions.services import subtree_between, subtree_bounds, subtree_condition
 from .models import Aspect, DailyReport, IssueCategory, ReportItem, ReportStatus, ThreatLevel
 
 # Letters and digits: the underscore is a word character for `\w` but a separator for us.
@@ -179,37 +180,9 @@ def expand_prefixes(session: Session, terms: list[str]) -> dict[str, list[str]]:
     return expansions
 
 
-def _with_text(
-    session: Session,
-    stmt: Select,
-    terms: list[str],
-    token: str | None,
-    sqlite: bool,
-    by_date: bool,
-    first_item: int | None = None,
-) -> Select:
-    """Add the full-text condition: FTS5 on SQLite, the tsvector on PostgreSQL (both bound, never spliced)."""
-    if not sqlite:
-        query = func.to_tsquery(literal_column("'simple'"), ts_query(terms, token))
-        return stmt.where(SEARCH_VECTOR.op("@@")(query))
-    match = _fts5_match(session, terms, token)
-    if by_date:  # walking the dates: the hits are collected once and each item is looked up in them
-        hits = select(SEARCH_TABLE.c.rowid).where(match)
-        if first_item is not None:  # only the recent ones: the index seeks past the rest
-            hits = hits.where(SEARCH_TABLE.c.rowid >= first_item)
-        return stmt.where((ReportItem.id + 0).in_(hits))
-    # The index leads and its hits are joined to their items, so a LIMIT stops it early.
-    return stmt.join(SEARCH_TABLE, SEARCH_TABLE.c.rowid == ReportItem.id).where(match)
-
-
 def _fts5_expression(session: Session, terms: list[str], token: str | None) -> str:
     """The MATCH expression for the SQLite index, prefixes expanded into words."""
     return fts5_query(terms, token, expand_prefixes(session, terms))
-
-
-def _fts5_match(session: Session, terms: list[str], token: str | None):
-    """The bound MATCH condition on the SQLite index."""
-    return literal_column("report_item_search").op("MATCH")(_fts5_expression(session, terms, token))
 
 
 def _scope_region(user: User, wanted: ItemFilter) -> Region | None:
@@ -250,6 +223,134 @@ def capped_index_count(session: Session, user: User, wanted: ItemFilter, limit: 
     return session.scalar(INDEX_COUNT, {"query": query, "limit": limit})
 
 
+class Shape(NamedTuple):
+    """What decides the text of the matching statement (its values are bound apart, see `_values`): users
+    and filters of one shape share one statement, built and given its cache key once (`_matching`).
+    Built anew for each request, the page's statement cost more Python than SQLite took to run it."""
+
+    sqlite: bool
+    by_date: bool  # walk the report-date index (SQLite only)
+    scope: Scope
+    text: bool
+    first_item: bool
+    recent: bool
+    date_from: bool
+    date_to: bool
+    region: str | None  # "regency", "province" or None
+    aspect: bool
+    category: bool
+    threat: bool
+    status: bool
+
+
+def _shape(session: Session, user: User, wanted: ItemFilter, by_date: bool, recent: "Recent | None") -> Shape:
+    """The shape of the statement for this user, filter and plan."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    text_ = bool(search_terms(wanted.text))
+    region = None if wanted.region is None else "regency" if wanted.region.is_regency else "province"
+    return Shape(
+        sqlite=sqlite,
+        by_date=by_date and sqlite,
+        scope=scope_of(user),
+        text=text_,
+        first_item=text_ and sqlite and by_date and recent is not None,
+        recent=recent is not None,
+        date_from=wanted.date_from is not None,
+        date_to=wanted.date_to is not None or (by_date and sqlite),
+        region=region,
+        aspect=wanted.aspect is not None,
+        category=bool(wanted.category_id),
+        threat=wanted.threat is not None,
+        status=wanted.status is not None,
+    )
+
+
+def _values(session: Session, user: User, wanted: ItemFilter, shape: Shape, recent: "Recent | None") -> dict:
+    """The values bound into the statement of `shape`: one for each of its bind parameters."""
+    values = scope_values(user)
+    if shape.text:
+        terms, token = search_terms(wanted.text), _scope_token(user, wanted)
+        values["text_query"] = _fts5_expression(session, terms, token) if shape.sqlite else ts_query(terms, token)
+    if shape.first_item:
+        values["first_item"] = recent.first_item
+    if shape.recent:
+        values["recent_day"] = recent.day
+    if shape.date_from:
+        values["date_from"] = wanted.date_from
+    if shape.date_to:
+        # A bound on the date (even a no-op one) is what makes SQLite's planner start from the date index.
+        values["date_to"] = wanted.date_to or date.max
+    if shape.region == "regency":
+        values["region_id"] = wanted.region.id
+    elif shape.region == "province":
+        values["region_code"], values["region_after"], values["region_before"] = subtree_bounds(wanted.region.code)
+    for used, name, value in (
+        (shape.aspect, "aspect", wanted.aspect),
+        (shape.category, "category_id", wanted.category_id),
+        (shape.threat, "threat", wanted.threat),
+        (shape.status, "status", wanted.status),
+    ):
+        if used:
+            values[name] = value
+    return values
+
+
+@lru_cache(maxsize=256)
+def _matching(shape: Shape) -> Select:
+    """The matching statement of a shape, every value a bind parameter (see `matching`)."""
+    # `x + 0` is the same value but hides x's index from SQLite's planner; PostgreSQL plans by statistics.
+    region_id = DailyReport.region_id + 0 if shape.by_date else DailyReport.region_id
+    stmt = (
+        select(ReportItem.id)
+        .join(DailyReport, ReportItem.report_id == DailyReport.id)
+        .join(Region, DailyReport.region_id == Region.id)
+    )
+    stmt = prepared_scope_classified(stmt, shape.scope, region_id, DailyReport.classification)
+    if shape.text:
+        stmt = _with_text(stmt, shape)
+    if shape.recent:
+        stmt = stmt.where(DailyReport.report_date >= bindparam("recent_day"))
+    if shape.date_from:
+        stmt = stmt.where(DailyReport.report_date >= bindparam("date_from"))
+    if shape.date_to:
+        stmt = stmt.where(DailyReport.report_date <= bindparam("date_to"))
+    if shape.region == "regency":
+        stmt = stmt.where(DailyReport.region_id == bindparam("region_id"))  # its (region, date) index is in date order
+    elif shape.region == "province":
+        subtree = subtree_between(bindparam("region_code"), bindparam("region_after"), bindparam("region_before"))
+        stmt = stmt.where(region_id.in_(select(Region.id).where(subtree)))
+    if shape.aspect:
+        stmt = stmt.where(ReportItem.aspect == bindparam("aspect"))
+    if shape.category:
+        stmt = stmt.where(ReportItem.category_id == bindparam("category_id"))
+    if shape.threat:
+        stmt = stmt.where(ReportItem.threat_level == bindparam("threat"))
+    if shape.status:
+        stmt = stmt.where(DailyReport.status == bindparam("status"))
+    return stmt
+
+
+def _with_text(stmt: Select, shape: Shape) -> Select:
+    """Add the full-text condition: FTS5 on SQLite, the tsvector on PostgreSQL (the query bound, never spliced)."""
+    query = bindparam("text_query", type_=String())
+    if not shape.sqlite:
+        return stmt.where(SEARCH_VECTOR.op("@@")(func.to_tsquery(literal_column("'simple'"), query)))
+    match = literal_column("report_item_search").op("MATCH")(query)
+    if shape.by_date:  # walking the dates: the hits are collected once and each item is looked up in them
+        hits = select(SEARCH_TABLE.c.rowid).where(match)
+        if shape.first_item:  # only the recent ones: the index seeks past the rest
+            hits = hits.where(SEARCH_TABLE.c.rowid >= bindparam("first_item"))
+        return stmt.where((ReportItem.id + 0).in_(hits))
+    # The index leads and its hits are joined to their items, so a LIMIT stops it early.
+    return stmt.join(SEARCH_TABLE, SEARCH_TABLE.c.rowid == ReportItem.id).where(match)
+
+
+def _prepared(session, user, wanted, by_date=False, recent=None) -> tuple[Shape, dict]:
+    """The shape of the statement and the values to run it with."""
+    shape = _shape(session, user, wanted, by_date, recent)
+    return shape, _values(session, user, wanted, shape, recent)
+
+
 def matching(
     session: Session, user: User, wanted: ItemFilter, by_date: bool = False, recent: "Recent | None" = None
 ) -> Select:
@@ -258,42 +359,10 @@ def matching(
     `by_date` asks SQLite to walk the report-date index newest first (and stop after a page) instead of
     collecting every match by region or by full-text hit and sorting them: right when matches are many.
     `recent` keeps to reports from a day on (and so to the index's hits from their first item on).
+    The statement carries its values; the page itself runs the shared prepared one (`page_id_list`).
     """
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    # `x + 0` is the same value but hides x's index from SQLite's planner; PostgreSQL plans by statistics.
-    hidden = by_date and sqlite
-    region_id = DailyReport.region_id + 0 if hidden else DailyReport.region_id
-    stmt = (
-        select(ReportItem.id)
-        .join(DailyReport, ReportItem.report_id == DailyReport.id)
-        .join(Region, DailyReport.region_id == Region.id)
-    )
-    stmt = scope_classified(stmt, user, region_id, DailyReport.classification)
-    terms = search_terms(wanted.text)
-    if terms:
-        # The narrowest scope token lets the index itself drop other regions' items.
-        first_item = recent.first_item if recent is not None else None
-        stmt = _with_text(session, stmt, terms, _scope_token(user, wanted), sqlite, hidden, first_item)
-    if recent is not None:
-        stmt = stmt.where(DailyReport.report_date >= recent.day)
-    if wanted.date_from:
-        stmt = stmt.where(DailyReport.report_date >= wanted.date_from)
-    if wanted.date_to or hidden:
-        # A bound on the date (even a no-op one) is what makes SQLite's planner start from the date index.
-        stmt = stmt.where(DailyReport.report_date <= (wanted.date_to or date.max))
-    if wanted.region is not None and wanted.region.is_regency:
-        stmt = stmt.where(DailyReport.region_id == wanted.region.id)  # its (region, date) index is in date order
-    elif wanted.region is not None:
-        stmt = stmt.where(region_id.in_(select(Region.id).where(subtree_condition(wanted.region.code))))
-    if wanted.aspect:
-        stmt = stmt.where(ReportItem.aspect == wanted.aspect)
-    if wanted.category_id:
-        stmt = stmt.where(ReportItem.category_id == wanted.category_id)
-    if wanted.threat:
-        stmt = stmt.where(ReportItem.threat_level == wanted.threat)
-    if wanted.status:
-        stmt = stmt.where(DailyReport.status == wanted.status)
-    return stmt
+    shape, values = _prepared(session, user, wanted, by_date, recent)
+    return _matching(shape).params(values)
 
 
 def newest_first(stmt: Select) -> Select:
@@ -301,7 +370,19 @@ def newest_first(stmt: Select) -> Select:
     return stmt.order_by(DailyReport.report_date.desc(), Region.code, ReportItem.position, ReportItem.id)
 
 
-def page_ids(
+@lru_cache(maxsize=256)
+def _page_ids(shape: Shape) -> Select:
+    """One page of the matching ids of a shape, newest first (limit and offset bound too)."""
+    return newest_first(_matching(shape)).limit(bindparam("page_limit")).offset(bindparam("page_offset"))
+
+
+@lru_cache(maxsize=256)
+def _page_rows_of(shape: Shape) -> Select:
+    """The rows of one page of a shape, newest first."""
+    return _page_rows(ReportItem.id.in_(_page_ids(shape)))
+
+
+def page_id_list(
     session: Session,
     user: User,
     wanted: ItemFilter,
@@ -309,24 +390,33 @@ def page_ids(
     offset: int,
     by_date: bool = False,
     recent: "Recent | None" = None,
-) -> Select:
+) -> list[int]:
     """The ids of one page of matching items, newest first: narrow rows, sorted alone."""
-    return newest_first(matching(session, user, wanted, by_date, recent)).limit(limit).offset(offset)
+    shape, values = _prepared(session, user, wanted, by_date, recent)
+    values.update(page_limit=limit, page_offset=offset)
+    return list(session.connection().scalars(_page_ids(shape), values))
 
 
-def load_page(session: Session, ids: list[int] | Select) -> list["ResultRow"]:
-    """The rows of `ids` (a list, or the `page_ids` statement itself) with what a results row shows, newest first.
+def load_page(session: Session, ids: list[int]) -> list["ResultRow"]:
+    """The rows of `ids` with what a results row shows, newest first.
 
     Plain named tuples of the columns shown: building item, report and region objects for 50 rows cost
     more than finding them, and a template reads a tuple's field ten times faster than a SQLAlchemy row's.
-    For a list the statement is built once (`PAGE_ROWS`): built anew, it cost as much again as its run.
+    The statement is built once (`PAGE_ROWS`): built anew, it cost as much again as its run.
     """
-    connection = session.connection()  # plain rows: the ORM's result layer added a third to the read
-    if isinstance(ids, list):
-        rows = connection.execute(PAGE_ROWS, {"ids": ids}) if ids else []
-    else:
-        rows = connection.execute(_page_rows(ReportItem.id.in_(ids)))
-    return [ResultRow._make(row) for row in rows]
+    if not ids:
+        return []
+    # Plain rows: the ORM's result layer added a third to the read.
+    return [ResultRow._make(row) for row in session.connection().execute(PAGE_ROWS, {"ids": ids})]
+
+
+def load_matching_page(
+    session: Session, user: User, wanted: ItemFilter, limit: int, offset: int, by_date: bool = False
+) -> list["ResultRow"]:
+    """The rows of one page of matching items, newest first, read in one statement (ids chosen inside it)."""
+    shape, values = _prepared(session, user, wanted, by_date)
+    values.update(page_limit=limit, page_offset=offset)
+    return [ResultRow._make(row) for row in session.connection().execute(_page_rows_of(shape), values)]
 
 
 def _page_rows(chosen) -> Select:
@@ -426,20 +516,16 @@ class ItemPage(Pagination):
         if self._counted == 0:
             return []
 
-        def ids(by_date: bool, recent: Recent | None = None) -> list[int]:
-            stmt = page_ids(session, user, wanted, self.per_page, self._query_offset, by_date, recent)
-            return list(session.connection().scalars(stmt))
-
         if self.capped and search_terms(wanted.text) and session.get_bind().dialect.name == "sqlite":
             # The newest page of many hits lies in a recent window; a window holding a whole page holds the
             # right page (every hit outside it is older), else the next, wider one is tried, then all. Only
             # the ids are read until then: loading a short page only to drop it cost as much as the page.
             tomorrow = clock.utcnow().date() + timedelta(days=1)
             for recent in recent_windows(session, wanted, tomorrow, _scope_region(user, wanted)):
-                found = ids(True, recent)
+                found = page_id_list(session, user, wanted, self.per_page, self._query_offset, True, recent)
                 if len(found) == self.per_page:
                     return load_page(session, found)
-        return load_page(session, page_ids(session, user, wanted, self.per_page, self._query_offset, self.capped))
+        return load_matching_page(session, user, wanted, self.per_page, self._query_offset, self.capped)
 
     def _query_count(self) -> int:
         """The number counted before the items were read."""
