@@ -88,6 +88,19 @@ def test_a_form_index_is_the_weighted_mean_of_its_dimensions_and_reports_empty_o
     assert result.missing == ("C",)
 
 
+def test_number_answers_are_worked_out_once_and_kept_up_to_a_limit(monkeypatch):
+    monkeypatch.setattr(scoring, "MAX_KEPT_ANSWERS", 3)
+    question = QuestionSpec(1, "A", "number", {"min": 0, "max": 50}, reversed=True)
+    dimensions = [DimensionSpec("A", 1)]
+    for typed in ("10", "10", "20", "x", "", "50", "40"):
+        expected = normalise(QuestionSpec(1, "A", "number", {"min": 0, "max": 50}, reversed=True), typed)
+        result = form_index([question], dimensions, {1: typed})
+        assert result.value == expected
+    # Scoring answers are kept (no blank, nothing unreadable), and no more than the limit.
+    assert question.answers == {"10": 80.0, "20": 60.0, "50": 0.0}
+    assert normalise(question, "40") == 20.0
+
+
 def test_a_form_without_any_scored_answer_has_no_index():
     result = form_index([SCALE], [DimensionSpec("A", 1)], {})
     assert result.value is None

@@ -54,15 +54,20 @@ T_95 = (
 )
 RANK_PRECISION = 2
 DEFAULT_THREAT_WEIGHTS = {"rendah": 1.0, "sedang": 3.0, "tinggi": 9.0}
+# The distinct scoring answers a question keeps worked out (see QuestionSpec.answers): a few hundred KB at most
+# for a questionnaire of 100 number questions.
+MAX_KEPT_ANSWERS = 1_000
 
 
 @dataclass(frozen=True)
 class QuestionSpec:
     """What scoring needs to know of a question.
 
-    `answers` is filled once, at construction: the normalised score of every answer a scale, choice or
-    yes/no question can take, so scoring a million answers is a million lookups (other values, numbers
-    and text go through `normalise` in full).
+    `answers` is filled at construction with the normalised score of every answer a scale, choice or
+    yes/no question can take, so scoring a million answers is a million lookups. Other values that score
+    (numbers) are added as `form_index` meets them, up to MAX_KEPT_ANSWERS a question: a number question's
+    answers repeat (counts, ages, years), and working one out again cost a third of a national recompute.
+    Text and unreadable values go through `normalise` in full each time.
     """
 
     id: int
@@ -70,7 +75,7 @@ class QuestionSpec:
     qtype: str
     settings: Mapping
     reversed: bool = False
-    answers: Mapping[str, float] = field(default_factory=dict, init=False, compare=False, repr=False)
+    answers: dict[str, float] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         candidates: tuple[str, ...] = ()
@@ -184,6 +189,8 @@ def form_index(
             score = _normalise(question, value)
             if score is None:
                 continue
+            if len(question.answers) < MAX_KEPT_ANSWERS:
+                question.answers[value] = score
         sums.setdefault(question.dimension, []).append(score)
     dims = list(dimensions)
     scores = {code: sum(values) / len(values) for code, values in sums.items()}
