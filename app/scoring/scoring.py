@@ -54,8 +54,8 @@ T_95 = (
 )
 RANK_PRECISION = 2
 DEFAULT_THREAT_WEIGHTS = {"rendah": 1.0, "sedang": 3.0, "tinggi": 9.0}
-# The distinct scoring answers a question keeps worked out (see QuestionSpec.answers): a few hundred KB at most
-# for a questionnaire of 100 number questions.
+# The distinct scoring answers a question keeps worked out (see QuestionSpec.answers): ~100 KB a question at
+# most, held only while the specs are (one recompute builds its own, app/scoring/rollup.py).
 MAX_KEPT_ANSWERS = 1_000
 
 
