@@ -371,15 +371,10 @@ def newest_first(stmt: Select) -> Select:
 
 
 @lru_cache(maxsize=256)
-def _page_ids(shape: Shape) -> Select:
-    """One page of the matching ids of a shape, newest first (limit and offset bound too)."""
-    return newest_first(_matching(shape)).limit(bindparam("page_limit")).offset(bindparam("page_offset"))
-
-
-@lru_cache(maxsize=256)
 def _page_rows_of(shape: Shape) -> Select:
-    """The rows of one page of a shape, newest first."""
-    return _page_rows(ReportItem.id.in_(_page_ids(shape)))
+    """The rows of one page of a shape, newest first: the page's ids (limit and offset bound) chosen inside."""
+    page_ids = newest_first(_matching(shape)).limit(bindparam("page_limit")).offset(bindparam("page_offset"))
+    return _page_rows(ReportItem.id.in_(page_ids))
 
 
 def load_matching_page(
