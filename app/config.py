@@ -1,7 +1,9 @@
 """Default settings; instance/config.py and WASPADA_* environment variables override them."""
 
+import contextlib
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -114,7 +116,12 @@ def _is_weak(key: str | None) -> bool:
 
 
 def _read_or_create_key(path: Path) -> str | None:
-    """Read the instance key, creating it once; safe when several workers start together."""
+    """Read the instance key, creating it once; safe when several workers start together.
+
+    The key is written and synced to a draft of its own, then hard-linked into place: the link fails when
+    another worker's key got there first, and a key file is never seen empty or half written (an empty one,
+    created before its key was written, made a worker starting beside it refuse to boot).
+    """
     try:
         return path.read_text(encoding="utf-8").strip() or None
     except FileNotFoundError:
@@ -123,11 +130,20 @@ def _read_or_create_key(path: Path) -> str | None:
         return None  # unreadable: reported as a missing key
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text(encoding="utf-8").strip() or None
+        fd, draft = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)  # mode 0600
     except OSError:
         return None  # read-only instance folder: reported as a missing key
-    with os.fdopen(fd, "w") as fh:
-        fh.write(secrets.token_hex(32))
-    return path.read_text(encoding="utf-8").strip()
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(secrets.token_hex(32))
+            fh.flush()
+            os.fsync(fh.fileno())  # not an empty key file after a power cut
+        os.link(draft, path)
+    except FileExistsError:
+        pass  # another worker's key is in place, whole
+    except OSError:
+        return None  # no hard links in the instance folder: reported as a missing key
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(draft)
+    return path.read_text(encoding="utf-8").strip() or None

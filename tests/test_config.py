@@ -1,6 +1,7 @@
 """Factory and configuration: precedence, secret key rules, database URL."""
 
 import os
+import secrets
 import stat
 
 import pytest
@@ -47,6 +48,28 @@ def test_secret_key_is_generated_once_into_instance_with_private_mode(tmp_path):
     assert len(first.config["SECRET_KEY"]) == 64
     second = create_app({"MODE": "production"}, instance_path=str(tmp_path))
     assert second.config["SECRET_KEY"] == first.config["SECRET_KEY"]
+
+
+def test_a_worker_starting_while_another_makes_the_key_gets_the_same_whole_key(tmp_path, monkeypatch):
+    # gunicorn boots its workers together on a fresh instance; one that read the key file while another was
+    # still writing it found it empty, refused to boot, and gunicorn stopped them all.
+    from app import config
+
+    token_hex = secrets.token_hex
+    keys_seen_by_second_worker = []
+
+    def key_made_while_a_second_worker_starts(nbytes):
+        if not keys_seen_by_second_worker:
+            keys_seen_by_second_worker.append(None)
+            keys_seen_by_second_worker[0] = config._read_or_create_key(tmp_path / "secret_key")
+        return token_hex(nbytes)
+
+    monkeypatch.setattr(config.secrets, "token_hex", key_made_while_a_second_worker_starts)
+    first = config._read_or_create_key(tmp_path / "secret_key")
+    assert first and len(first) == 64
+    assert keys_seen_by_second_worker == [first]
+    assert (tmp_path / "secret_key").read_text() == first
+    assert [path.name for path in tmp_path.iterdir()] == ["secret_key"]  # no draft left behind
 
 
 @pytest.mark.parametrize("weak", ["dev", "changeme", "short-key", "a" * 40, "abababababababababababababababab"])
